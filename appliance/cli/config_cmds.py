@@ -1,0 +1,288 @@
+"""Configuration commands: trunks, seats, agents, queues and DIDs. A running server picks changes up."""
+
+from __future__ import annotations
+
+import click
+
+from appliance.cli.common import fail, json_option, open_store, print_json, print_table, reports_errors
+from appliance.model import Agent, Did, Queue, Seat, Trunk, parse_gateway, parse_name, parse_sip_uri, parse_skill
+from appliance.store import config as store
+
+__all__ = ("agent", "did", "queue", "seat", "trunk")
+
+
+def _remove_command(group: click.Group, kind: str, key_name: str) -> None:
+    @group.command("remove")
+    @click.argument(key_name)
+    @click.pass_context
+    @reports_errors
+    def remove(ctx: click.Context, **kwargs: str) -> None:
+        store.remove(open_store(ctx), kind, kwargs[key_name])
+        click.echo(f"Removed {kind} {kwargs[key_name]}.")
+
+    remove.__doc__ = f"Remove a {kind}.\n\nExample:\n\n    branchline {kind} remove {key_name.upper()}"
+    remove.help = remove.__doc__
+
+
+# ---- trunks --------------------------------------------------------------------------------------
+
+
+@click.group()
+def trunk() -> None:
+    """Connections to the phone network: gateways by source address, carriers by registration."""
+
+
+@trunk.command("add")
+@click.argument("name")
+@click.option("--gateway", "gateways", multiple=True, metavar="ADDR[/PREFIX]", help="Accept calls from this address or network (repeatable).")
+@click.option("--register", "register_uri", metavar="sip:USER@HOST", help="Register to this carrier account.")
+@click.option("--password", help="The carrier account's password (with --register).")
+@click.pass_context
+@reports_errors
+def trunk_add(ctx: click.Context, name: str, gateways: tuple[str, ...], register_uri: str | None, password: str | None) -> None:
+    """Add a trunk.
+
+    Example:
+
+        branchline trunk add pstn-gw --gateway 192.0.2.10
+
+        branchline trunk add carrier --register sip:0201234@sip.example.net --password secret
+    """
+    parse_name(name, "trunk")
+    if not gateways and not register_uri:
+        raise fail("a trunk needs --gateway ADDR[/PREFIX] or --register sip:USER@HOST (or both).")
+    if bool(register_uri) != bool(password):
+        raise fail("--register and --password go together: give both or neither.")
+    if register_uri:
+        parse_sip_uri(register_uri)
+    networks = tuple(parse_gateway(g) for g in gateways)
+    store.add_trunk(open_store(ctx), Trunk(name, networks, register_uri, password))
+    click.echo(f"Added trunk {name}.")
+
+
+@trunk.command("list")
+@json_option
+@click.pass_context
+@reports_errors
+def trunk_list(ctx: click.Context, as_json: bool) -> None:
+    """List trunks (passwords are never shown).
+
+    Example:
+
+        branchline trunk list --json
+    """
+    trunks = [
+        {"name": t.name, "gateways": list(t.gateways), "register": t.register_uri}
+        for t in store.load_config(open_store(ctx)).trunks
+    ]
+    if as_json:
+        print_json(trunks)
+        return
+    rows = [(t["name"], ", ".join(t["gateways"]) or "-", t["register"] or "-") for t in trunks]
+    print_table(("name", "gateways", "register"), rows, empty="No trunks. Add one with 'branchline trunk add'.")
+
+
+_remove_command(trunk, "trunk", "name")
+
+
+# ---- seats ---------------------------------------------------------------------------------------
+
+
+@click.group()
+def seat() -> None:
+    """Desk positions, each with the SIP phone the appliance rings for the agent sitting there."""
+
+
+@seat.command("add")
+@click.argument("name")
+@click.option("--phone", required=True, metavar="sip:USER@HOST[:PORT]", help="The seat phone's SIP URI.")
+@click.pass_context
+@reports_errors
+def seat_add(ctx: click.Context, name: str, phone: str) -> None:
+    """Add a seat.
+
+    Example:
+
+        branchline seat add desk-1 --phone sip:1001@192.0.2.21
+    """
+    parse_name(name, "seat")
+    store.add_seat(open_store(ctx), Seat(name, str(parse_sip_uri(phone))))
+    click.echo(f"Added seat {name}.")
+
+
+@seat.command("list")
+@json_option
+@click.pass_context
+@reports_errors
+def seat_list(ctx: click.Context, as_json: bool) -> None:
+    """List seats.
+
+    Example:
+
+        branchline seat list
+    """
+    seats = store.load_config(open_store(ctx)).seats
+    if as_json:
+        print_json(seats)
+        return
+    print_table(("name", "phone"), [(s.name, s.phone_uri) for s in seats], empty="No seats. Add one with 'branchline seat add'.")
+
+
+_remove_command(seat, "seat", "name")
+
+
+# ---- agents (configuration; state commands live in agent_state.py) --------------------------------
+
+
+@click.group()
+def agent() -> None:
+    """Agents: who they are and their skills, and (on the running server) their state."""
+
+
+@agent.command("add")
+@click.argument("agent_id", metavar="ID")
+@click.option("--name", required=True, help="The agent's full name.")
+@click.option("--skill", "skills", multiple=True, metavar="SKILL:LEVEL", help="A skill with level 1-10 (repeatable).")
+@click.pass_context
+@reports_errors
+def agent_add(ctx: click.Context, agent_id: str, name: str, skills: tuple[str, ...]) -> None:
+    """Add an agent.
+
+    Example:
+
+        branchline agent add a1001 --name "Li Na" --skill general:7 --skill loans:4
+    """
+    parse_name(agent_id, "agent")
+    if not name.strip():
+        raise fail("--name must not be empty.")
+    store.add_agent(open_store(ctx), Agent(agent_id, name.strip(), dict(parse_skill(s, default_level=None) for s in skills)))
+    click.echo(f"Added agent {agent_id}.")
+
+
+@agent.command("list")
+@json_option
+@click.pass_context
+@reports_errors
+def agent_list(ctx: click.Context, as_json: bool) -> None:
+    """List agents and their skills.
+
+    Example:
+
+        branchline agent list --json
+    """
+    agents = store.load_config(open_store(ctx)).agents
+    if as_json:
+        print_json(agents)
+        return
+    rows = [(a.id, a.name, " ".join(f"{s}:{lvl}" for s, lvl in sorted(a.skills.items())) or "-") for a in agents]
+    print_table(("id", "name", "skills"), rows, empty="No agents. Add one with 'branchline agent add'.")
+
+
+_remove_command(agent, "agent", "agent_id")
+
+
+# ---- queues --------------------------------------------------------------------------------------
+
+
+@click.group()
+def queue() -> None:
+    """Queues where callers wait for agents with the skills the queue requires."""
+
+
+@queue.command("add")
+@click.argument("name")
+@click.option("--skill", "skills", multiple=True, metavar="SKILL[:MINLEVEL]", help="A required skill (repeatable; minimum level 1 if omitted).")
+@click.option("--ring-timeout", default=15, show_default=True, type=click.IntRange(1, 300), help="Seconds an agent's phone rings before the next agent is tried.")
+@click.option("--wrapup", default=10, show_default=True, type=click.IntRange(0, 3600), help="Seconds of after-call work before the next call.")
+@click.option("--max-wait", default=300, show_default=True, type=click.IntRange(1, 86400), help="Seconds a caller waits before the sorry prompt.")
+@click.pass_context
+@reports_errors
+def queue_add(ctx: click.Context, name: str, skills: tuple[str, ...], ring_timeout: int, wrapup: int, max_wait: int) -> None:
+    """Add a queue.
+
+    Example:
+
+        branchline queue add loans --skill loans:3 --ring-timeout 15 --wrapup 30 --max-wait 600
+    """
+    parse_name(name, "queue")
+    required = dict(parse_skill(s, default_level=1) for s in skills)
+    store.add_queue(open_store(ctx), Queue(name, ring_timeout, wrapup, max_wait, required))
+    click.echo(f"Added queue {name}.")
+
+
+@queue.command("list")
+@json_option
+@click.pass_context
+@reports_errors
+def queue_list(ctx: click.Context, as_json: bool) -> None:
+    """List queues.
+
+    Example:
+
+        branchline queue list
+    """
+    queues = store.load_config(open_store(ctx)).queues
+    if as_json:
+        print_json(queues)
+        return
+    rows = [
+        (q.name, " ".join(f"{s}:{lvl}" for s, lvl in sorted(q.skills.items())) or "-", q.ring_timeout, q.wrapup, q.max_wait)
+        for q in queues
+    ]
+    print_table(("name", "skills", "ring-timeout", "wrapup", "max-wait"), rows, empty="No queues. Add one with 'branchline queue add'.")
+
+
+_remove_command(queue, "queue", "name")
+
+
+# ---- DIDs ----------------------------------------------------------------------------------------
+
+
+@click.group()
+def did() -> None:
+    """Dialled numbers and where their calls go."""
+
+
+@did.command("add")
+@click.argument("number")
+@click.option("--queue", "queue_name", metavar="NAME", help="Send calls to this number to a queue.")
+@click.option("--flow", metavar="NAME", help="Send calls to an IVR flow (IVR flows arrive in a later release).")
+@click.pass_context
+@reports_errors
+def did_add(ctx: click.Context, number: str, queue_name: str | None, flow: str | None) -> None:
+    """Add a DID.
+
+    Example:
+
+        branchline did add 4008001234 --queue general
+    """
+    if not number.replace("+", "", 1).isdigit():
+        raise fail(f"DID {number!r} is not a phone number: use digits, optionally starting with '+'.")
+    if flow:
+        raise fail("IVR flows are not available in this release: use --queue NAME.")
+    if not queue_name:
+        raise fail("say where the calls go: --queue NAME.")
+    store.add_did(open_store(ctx), Did(number, queue=queue_name))
+    click.echo(f"Added DID {number} -> queue {queue_name}.")
+
+
+@did.command("list")
+@json_option
+@click.pass_context
+@reports_errors
+def did_list(ctx: click.Context, as_json: bool) -> None:
+    """List DIDs.
+
+    Example:
+
+        branchline did list --json
+    """
+    dids = store.load_config(open_store(ctx)).dids
+    if as_json:
+        print_json(dids)
+        return
+    rows = [(d.number, f"queue {d.queue}" if d.queue else f"flow {d.flow}") for d in dids]
+    print_table(("number", "destination"), rows, empty="No DIDs. Add one with 'branchline did add'.")
+
+
+_remove_command(did, "did", "number")

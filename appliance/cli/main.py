@@ -1,0 +1,39 @@
+"""The `branchline` command."""
+
+from __future__ import annotations
+
+import click
+
+from appliance import __version__
+from appliance.cli import agent_state  # noqa: F401 - registers the agent state commands
+from appliance.cli.common import EXIT_USAGE
+from appliance.cli.config_cmds import agent, did, queue, seat, trunk
+from appliance.cli.server_cmds import calls, doctor, init, migrate, phone, serve
+from appliance.datadir import DataDir
+
+__all__ = ("cli", "main")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--data", "data_option", metavar="DIR", help="Data directory (default: $BRANCHLINE_DATA, else ./branchline-data).")
+@click.version_option(__version__, prog_name="branchline")
+@click.pass_context
+def cli(ctx: click.Context, data_option: str | None) -> None:
+    """Branchline: a call center in one box for a bank branch.
+
+    Example:
+
+        branchline init --demo && branchline serve
+    """
+    ctx.obj = {"data": DataDir.resolve(data_option)}
+
+
+for command in (init, migrate, serve, trunk, seat, agent, queue, did, calls, doctor, phone):
+    cli.add_command(command)
+
+
+def main() -> None:
+    try:
+        cli(standalone_mode=True)
+    except KeyboardInterrupt:
+        raise SystemExit(EXIT_USAGE) from None

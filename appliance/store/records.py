@@ -1,0 +1,99 @@
+"""Call records, offers to agents and the append-only event log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import apsw
+import msgspec
+
+from appliance.clock import iso
+
+__all__ = ("CallRecord", "append_event", "list_calls", "list_events", "record_offer", "save_call")
+
+
+class CallRecord(msgspec.Struct):
+    """One inbound call, as the reports and `branchline calls` see it. Times are ISO strings."""
+
+    id: str
+    caller: str
+    did: str
+    arrived_at: str
+    trunk: str | None = None
+    queue: str | None = None
+    agent_id: str | None = None
+    seat: str | None = None
+    answered_at: str | None = None
+    queued_at: str | None = None
+    agent_answered_at: str | None = None
+    ended_at: str | None = None
+    ended_by: str | None = None
+    end_reason: str | None = None
+    offers: list[dict[str, Any]] = []
+
+
+_CALL_COLUMNS = tuple(f for f in CallRecord.__struct_fields__ if f != "offers")
+
+
+def save_call(conn: apsw.Connection, record: CallRecord) -> None:
+    values = [getattr(record, column) for column in _CALL_COLUMNS]
+    updates = ", ".join(f"{c} = excluded.{c}" for c in _CALL_COLUMNS if c != "id")
+    conn.execute(
+        f"INSERT INTO calls ({', '.join(_CALL_COLUMNS)}) VALUES ({', '.join('?' * len(_CALL_COLUMNS))}) "
+        f"ON CONFLICT (id) DO UPDATE SET {updates}",
+        values,
+    )
+
+
+def record_offer(
+    conn: apsw.Connection, call_id: str, agent_id: str, seat: str, offered_at: float, ended_at: float, outcome: str
+) -> None:
+    conn.execute(
+        "INSERT INTO call_offers (call_id, agent_id, seat, offered_at, ended_at, outcome) VALUES (?, ?, ?, ?, ?, ?)",
+        (call_id, agent_id, seat, iso(offered_at), iso(ended_at), outcome),
+    )
+
+
+def append_event(
+    conn: apsw.Connection,
+    at: float,
+    kind: str,
+    *,
+    call_id: str | None = None,
+    queue: str | None = None,
+    agent_id: str | None = None,
+    **details: Any,
+) -> None:
+    conn.execute(
+        "INSERT INTO events (at, call_id, queue, agent_id, kind, details) VALUES (?, ?, ?, ?, ?, ?)",
+        (iso(at), call_id, queue, agent_id, kind, msgspec.json.encode(details).decode()),
+    )
+
+
+def list_calls(conn: apsw.Connection, limit: int) -> list[CallRecord]:
+    rows = conn.execute(
+        f"SELECT {', '.join(_CALL_COLUMNS)} FROM calls ORDER BY arrived_at DESC, id DESC LIMIT ?", (limit,)
+    ).fetchall()
+    records = [CallRecord(**dict(zip(_CALL_COLUMNS, row))) for row in rows]
+    for record in records:
+        record.offers = [
+            {"agent_id": a, "seat": s, "offered_at": o, "ended_at": e, "outcome": r}
+            for a, s, o, e, r in conn.execute(
+                "SELECT agent_id, seat, offered_at, ended_at, outcome FROM call_offers WHERE call_id = ? ORDER BY id",
+                (record.id,),
+            )
+        ]
+    return records
+
+
+def list_events(conn: apsw.Connection, *, limit: int = 1000, kind: str | None = None) -> list[dict[str, Any]]:
+    sql = "SELECT at, call_id, queue, agent_id, kind, details FROM events"
+    params: tuple = ()
+    if kind:
+        sql += " WHERE kind = ?"
+        params = (kind,)
+    rows = conn.execute(sql + " ORDER BY id DESC LIMIT ?", (*params, limit)).fetchall()
+    return [
+        {"at": at, "call_id": c, "queue": q, "agent_id": a, "kind": k, "details": msgspec.json.decode(d)}
+        for at, c, q, a, k, d in rows
+    ]

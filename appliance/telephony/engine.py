@@ -1,0 +1,519 @@
+"""The telephony engine: pjsua2 on one thread that owns it, events out, commands in.
+
+Everything here runs on the engine thread except `start`, `send`, `stop` and `health`, which
+only touch thread-safe queues and plain counters. The core never sees a pjsua2 object.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import queue
+import secrets
+import threading
+import time
+from collections.abc import Callable
+
+import msgspec
+import pjsua2 as pj
+
+from appliance.telephony import sipfilter
+from appliance.telephony.admission import Admitted, admit, allowed_networks
+from appliance.telephony.budget import LegBudget
+from appliance.telephony.legs import Leg, MediaPlan
+from appliance.telephony.messages import (
+    Answer,
+    Bridge,
+    CallArrived,
+    CallRefused,
+    Command,
+    Dial,
+    Event,
+    Hangup,
+    HangupAll,
+    LegAnswered,
+    LegEnded,
+    LegRinging,
+    MusicOnHold,
+    Play,
+    PromptFinished,
+    SipPolicy,
+)
+from appliance.telephony.pjsip import PJSUA_MAX_CALLS, create_endpoint, request_user, uri_user, wav_seconds
+
+__all__ = ("Engine", "EngineSettings", "EngineStartError")
+
+log = logging.getLogger(__name__)
+
+POLL_MS = 10
+# Live legs plus legs whose sockets are still closing must stay at or below this (PJSUA2.md).
+HARD_LEG_LIMIT = PJSUA_MAX_CALLS
+# INVITEs that may already be queued on the SIP socket when shedding starts.
+SHED_MARGIN = 6
+DEFAULT_CAPACITY = HARD_LEG_LIMIT - SHED_MARGIN - 2
+# A far end that sends no RTP for this long has vanished (pjsua never ends such calls itself).
+MEDIA_TIMEOUT_S = 60.0
+MEDIA_CHECK_EVERY_S = 5.0
+STOP_GRACE_S = 2.0
+
+
+class EngineStartError(Exception):
+    """The engine could not start (port in use, bad address, pjsua2 refused)."""
+
+
+class EngineSettings(msgspec.Struct, frozen=True):
+    bind: str
+    sip_port: int
+    moh_path: str
+    capacity: int = DEFAULT_CAPACITY
+    log_level: int = 1
+
+
+class _Call(pj.Call):
+    """A pjsua2 call that reports its state changes to the engine. Holds no logic of its own."""
+
+    def __init__(self, engine: Engine, account: pj.Account, call_id: int = pj.PJSUA_INVALID_ID) -> None:
+        super().__init__(account, call_id)
+        self.engine = engine
+        self.leg_id = ""
+
+    def onCallState(self, prm: pj.OnCallStateParam) -> None:
+        self.engine._on_call_state(self)
+
+    def onCallMediaState(self, prm: pj.OnCallMediaStateParam) -> None:
+        self.engine._on_media_state(self)
+
+
+class _Account(pj.Account):
+    def __init__(self, engine: Engine) -> None:
+        super().__init__()
+        self.engine = engine
+
+    def onIncomingCall(self, prm: pj.OnIncomingCallParam) -> None:
+        self.engine._on_incoming_call(self, prm)
+
+
+class Engine:
+    def __init__(self, settings: EngineSettings, on_event: Callable[[Event], None]) -> None:
+        self.settings = settings
+        self._emit = on_event
+        self._commands: queue.SimpleQueue[Command | None] = queue.SimpleQueue()
+        self._ready = threading.Event()
+        self._start_error: str | None = None
+        self._thread = threading.Thread(target=self._run, name="telephony", daemon=True)
+        self.budget = LegBudget(HARD_LEG_LIMIT, settings.capacity, SHED_MARGIN)
+        self.state = "stopped"
+        self._policy = SipPolicy(trunk_networks={}, seat_hosts=(), dids=frozenset())
+        self._accepting = True
+        self._legs: dict[str, Leg] = {}
+        self._graveyard: list[_Call] = []
+        self._filter_fd: int | None = None
+        self._filter_key: tuple | None = None
+        self._next_media_check = 0.0
+
+    # ---- the owner thread's API (thread-safe) -------------------------------------------------
+
+    def start(self, timeout: float = 10.0) -> None:
+        self.state = "starting"
+        self._thread.start()
+        if not self._ready.wait(timeout):
+            raise EngineStartError("the SIP engine did not start within 10 seconds")
+        if self._start_error:
+            raise EngineStartError(self._start_error)
+
+    def send(self, command: Command) -> None:
+        self._commands.put(command)
+
+    def stop(self, timeout: float = 4.0) -> None:
+        if self._thread.is_alive():
+            self._commands.put(None)
+            self._thread.join(timeout)
+
+    def health(self) -> dict[str, object]:
+        now = time.monotonic()
+        return {
+            "state": self.state,
+            "legs_in_use": self.budget.in_use,
+            "legs_closing": self.budget.closing(now),
+            "leg_capacity": self.budget.capacity,
+            "hard_leg_limit": self.budget.hard_limit,
+            "sip_port": self.settings.sip_port,
+            "source_filter": self._filter_fd is not None,
+        }
+
+    # ---- the engine thread ----------------------------------------------------------------------
+
+    def _run(self) -> None:
+        try:
+            self._boot()
+        except Exception as exc:  # noqa: BLE001 - any failure to boot is reported to start()
+            self._start_error = _describe_boot_error(exc, self.settings)
+            self.state = "failed"
+            self._ready.set()
+            return
+        self.state = "running"
+        self._ready.set()
+        try:
+            self._loop()
+        finally:
+            self._teardown()
+
+    def _boot(self) -> None:
+        self._ep = create_endpoint(max_calls=self.settings.capacity, log_level=self.settings.log_level)
+        transport = pj.TransportConfig()
+        transport.port = self.settings.sip_port
+        if self.settings.bind != "0.0.0.0":
+            transport.boundAddress = self.settings.bind
+        self._ep.transportCreate(pj.PJSIP_TRANSPORT_UDP, transport)
+        self._ep.libStart()
+        self._account = _Account(self)
+        config = pj.AccountConfig()
+        host = self.settings.bind if self.settings.bind != "0.0.0.0" else "127.0.0.1"
+        config.idUri = f"sip:branchline@{host}:{self.settings.sip_port}"
+        if self.settings.bind != "0.0.0.0":
+            config.mediaConfig.transportConfig.boundAddress = self.settings.bind
+        self._account.create(config, True)
+        self._registrations: dict[str, pj.Account] = {}
+        self._moh = pj.AudioMediaPlayer()
+        self._moh.createPlayer(self.settings.moh_path, 0)  # loops; one player for every caller on hold
+        self._filter_fd = sipfilter.find_udp_socket_fd(self.settings.sip_port)
+        self._apply_filter(time.monotonic())
+
+    def _loop(self) -> None:
+        while True:
+            self._ep.libHandleEvents(POLL_MS)
+            now = time.monotonic()
+            while True:
+                try:
+                    command = self._commands.get_nowait()
+                except queue.Empty:
+                    break
+                if command is None:
+                    return
+                self._execute(command, now)
+            self._run_timers(now)
+
+    def _run_timers(self, now: float) -> None:
+        for leg in list(self._legs.values()):
+            if leg.prompt_ends_at and now >= leg.prompt_ends_at:
+                prompt = leg.prompt
+                self._switch_media(leg, MediaPlan.SILENCE)
+                self._emit(PromptFinished(leg.leg_id, prompt))
+            elif leg.pending_dial and self.budget.can_dial(now):
+                self._place_call(leg, now)
+        if now >= self._next_media_check:
+            self._next_media_check = now + MEDIA_CHECK_EVERY_S
+            self._end_silent_calls(now)
+        self._reap()
+        self._apply_filter(now)
+
+    # ---- incoming calls ---------------------------------------------------------------------------
+
+    def _on_incoming_call(self, account: pj.Account, prm: pj.OnIncomingCallParam) -> None:
+        call = _Call(self, account, prm.callId)
+        now = time.monotonic()
+        self.budget.opened()
+        source = prm.rdata.srcAddress.rsplit(":", 1)[0]
+        info = call.getInfo()
+        did = request_user(prm.rdata.wholeMsg) or uri_user(info.localUri)
+        caller = uri_user(info.remoteUri) or "anonymous"
+        decision = admit(self._policy, source, did, accepting=self._accepting)
+        if account is not self._account:
+            decision = Admitted(self._trunk_of_account(account))
+        if not isinstance(decision, Admitted):
+            self._refuse(call, decision.status)
+            self._emit(CallRefused(source, did, decision.status, decision.reason))
+            return
+        leg = Leg(f"{time.strftime('%Y%m%d%H%M%S')}-{secrets.token_hex(3)}", call, inbound=True)
+        call.leg_id = leg.leg_id
+        self._legs[leg.leg_id] = leg
+        self._answer(call, 180)
+        self._apply_filter(now)
+        self._emit(CallArrived(leg.leg_id, caller, did, source, decision.trunk))
+
+    def _trunk_of_account(self, account: pj.Account) -> str | None:
+        return next((name for name, acc in self._registrations.items() if acc is account), None)
+
+    def _refuse(self, call: _Call, status: int) -> None:
+        param = pj.CallOpParam()
+        param.statusCode = status
+        try:
+            call.answer(param)
+        except pj.Error:
+            pass
+
+    @staticmethod
+    def _answer(call: _Call, status: int) -> None:
+        param = pj.CallOpParam()
+        param.statusCode = status
+        call.answer(param)
+
+    # ---- commands ---------------------------------------------------------------------------------
+
+    def _execute(self, command: Command, now: float) -> None:
+        try:
+            match command:
+                case SipPolicy():
+                    self._set_policy(command, now)
+                case HangupAll():
+                    self._accepting = False
+                    for leg in list(self._legs.values()):
+                        self._hangup(leg, 0)
+                case Dial(leg_id=leg_id, uri=uri):
+                    leg = Leg(leg_id, None, inbound=False, pending_dial=uri)
+                    self._legs[leg_id] = leg
+                    if self.budget.can_dial(now):
+                        self._place_call(leg, now)
+                case _:
+                    leg = self._legs.get(command.leg_id if not isinstance(command, Bridge) else command.leg_a)
+                    if leg is None:
+                        return  # the leg ended before the command arrived; the core hears LegEnded
+                    self._execute_on_leg(leg, command, now)
+        except pj.Error as exc:
+            log.warning("telephony command %s failed: %s", type(command).__name__, exc.info())
+
+    def _execute_on_leg(self, leg: Leg, command: Command, now: float) -> None:
+        match command:
+            case Answer():
+                self._answer(leg.call, 200)
+            case Play(prompt=prompt, path=path):
+                leg.prompt = prompt
+                leg.prompt_path = path
+                self._switch_media(leg, MediaPlan.PROMPT)
+            case MusicOnHold():
+                self._switch_media(leg, MediaPlan.MOH)
+            case Bridge(leg_b=other_id):
+                other = self._legs.get(other_id)
+                if other is None:
+                    return
+                leg.peer, other.peer = other.leg_id, leg.leg_id
+                self._switch_media(leg, MediaPlan.PEER)
+                self._switch_media(other, MediaPlan.PEER)
+            case Hangup(status=status):
+                self._hangup(leg, status)
+
+    def _place_call(self, leg: Leg, now: float) -> None:
+        uri, leg.pending_dial = leg.pending_dial, None
+        call = _Call(self, self._account)
+        call.leg_id = leg.leg_id
+        leg.call = call
+        param = pj.CallOpParam(True)
+        try:
+            call.makeCall(uri, param)
+        except pj.Error as exc:
+            leg.call = None
+            self._legs.pop(leg.leg_id, None)
+            self._graveyard.append(call)
+            self._emit(LegEnded(leg.leg_id, by_far_end=False, status=500, reason=f"dial failed: {exc.reason}"))
+            return
+        self.budget.opened()
+        self._apply_filter(now)
+
+    def _hangup(self, leg: Leg, status: int) -> None:
+        leg.hung_up_here = True
+        if leg.call is None:  # still waiting for room to dial
+            self._legs.pop(leg.leg_id, None)
+            self._emit(LegEnded(leg.leg_id, by_far_end=False, status=487, reason="cancelled before dialling"))
+            return
+        param = pj.CallOpParam()
+        if status:
+            param.statusCode = status
+        try:
+            leg.call.hangup(param)
+        except pj.Error:
+            pass
+
+    # ---- call state -------------------------------------------------------------------------------
+
+    def _on_call_state(self, call: _Call) -> None:
+        leg = self._legs.get(call.leg_id)
+        info = call.getInfo()
+        if info.state == pj.PJSIP_INV_STATE_DISCONNECTED:
+            self.budget.released(time.monotonic())
+            self._graveyard.append(call)
+            if leg is None:
+                return
+            self._legs.pop(leg.leg_id, None)
+            self._release_media(leg)
+            status = info.lastStatusCode
+            reason = info.lastReason or ("hung up" if status in (0, 200) else "")
+            self._emit(LegEnded(leg.leg_id, by_far_end=not leg.hung_up_here, status=status, reason=reason))
+        elif leg is None:
+            return
+        elif info.state == pj.PJSIP_INV_STATE_EARLY and not leg.inbound and not leg.rang:
+            leg.rang = True
+            self._emit(LegRinging(leg.leg_id))
+        elif info.state == pj.PJSIP_INV_STATE_CONFIRMED and not leg.answered:
+            leg.answered = True
+            self._emit(LegAnswered(leg.leg_id))
+
+    def _on_media_state(self, call: _Call) -> None:
+        # NOTE: every re-INVITE drops the call's conference connections: connect them again.
+        leg = self._legs.get(call.leg_id)
+        if leg is not None:
+            self._connect(leg)
+            if leg.peer and (peer := self._legs.get(leg.peer)):
+                self._connect(peer)
+
+    # ---- media ------------------------------------------------------------------------------------
+
+    def _audio(self, leg: Leg | None) -> pj.AudioMedia | None:
+        # NOTE: AudioMedia objects must not outlive the call; fetch a fresh one every time.
+        if leg is None or leg.call is None:
+            return None
+        try:
+            info = leg.call.getInfo()
+            if not any(m.status == pj.PJSUA_CALL_MEDIA_ACTIVE for m in info.media):
+                return None
+            return leg.call.getAudioMedia(-1)
+        except pj.Error:
+            return None
+
+    def _switch_media(self, leg: Leg, plan: MediaPlan) -> None:
+        self._disconnect(leg)
+        if leg.plan is MediaPlan.PROMPT and plan is not MediaPlan.PROMPT:
+            leg.player, leg.prompt, leg.prompt_ends_at = None, "", 0.0
+        if plan is not MediaPlan.PEER and leg.peer:
+            peer = self._legs.get(leg.peer)
+            leg.peer = None
+            if peer is not None and peer.plan is MediaPlan.PEER:
+                self._disconnect(peer)
+                peer.peer, peer.plan = None, MediaPlan.SILENCE
+        leg.plan = plan
+        if plan is MediaPlan.PROMPT:
+            leg.player = pj.AudioMediaPlayer()
+            leg.player.createPlayer(leg.prompt_path, pj.PJMEDIA_FILE_NO_LOOP)
+            leg.prompt_seconds = wav_seconds(leg.prompt_path)
+        self._connect(leg)
+
+    def _connect(self, leg: Leg) -> None:
+        audio = self._audio(leg)
+        if audio is None:
+            return
+        if leg.plan is MediaPlan.MOH:
+            self._moh.startTransmit(audio)
+        elif leg.plan is MediaPlan.PROMPT and leg.player is not None:
+            leg.player.startTransmit(audio)
+            if not leg.prompt_ends_at:  # the prompt is heard from the moment it is connected
+                leg.prompt_ends_at = time.monotonic() + leg.prompt_seconds
+        elif leg.plan is MediaPlan.PEER and leg.peer:
+            peer_audio = self._audio(self._legs.get(leg.peer))
+            if peer_audio is not None:
+                audio.startTransmit(peer_audio)
+                peer_audio.startTransmit(audio)
+
+    def _disconnect(self, leg: Leg) -> None:
+        audio = self._audio(leg)
+        if audio is None:
+            return
+        try:
+            if leg.plan is MediaPlan.MOH:
+                self._moh.stopTransmit(audio)
+            elif leg.plan is MediaPlan.PROMPT and leg.player is not None:
+                leg.player.stopTransmit(audio)
+            elif leg.plan is MediaPlan.PEER and leg.peer:
+                peer_audio = self._audio(self._legs.get(leg.peer))
+                if peer_audio is not None:
+                    audio.stopTransmit(peer_audio)
+                    peer_audio.stopTransmit(audio)
+        except pj.Error:
+            pass
+
+    def _release_media(self, leg: Leg) -> None:
+        # The call's conference port is already gone; only drop what we own.
+        leg.player = None
+        if leg.peer and (peer := self._legs.get(leg.peer)):
+            peer.peer, peer.plan = None, MediaPlan.SILENCE
+        leg.peer = None
+
+    def _end_silent_calls(self, now: float) -> None:
+        """Hang up answered calls whose far end has sent no RTP for MEDIA_TIMEOUT_S."""
+        for leg in list(self._legs.values()):
+            if not leg.answered or leg.call is None:
+                continue
+            try:
+                received = leg.call.getStreamStat(0).rtcp.rxStat.pkt
+            except pj.Error:
+                continue
+            if received != leg.rtp_received:
+                leg.rtp_received, leg.rtp_seen_at = received, now
+            elif now - (leg.rtp_seen_at or now) >= MEDIA_TIMEOUT_S:
+                log.warning("leg %s sent no audio for %.0f s; hanging up", leg.leg_id, MEDIA_TIMEOUT_S)
+                self._hangup(leg, 0)
+            elif not leg.rtp_seen_at:
+                leg.rtp_seen_at = now
+
+    # ---- housekeeping -----------------------------------------------------------------------------
+
+    def _reap(self) -> None:
+        # NOTE: ~Call() clears and hangs up whatever call now holds its slot id. A dead Call is
+        # dropped only once its slot is idle, never inside onCallState.
+        if self._graveyard:
+            self._graveyard = [call for call in self._graveyard if call.isActive()]
+
+    def _set_policy(self, policy: SipPolicy, now: float) -> None:
+        self._policy = policy
+        wanted = {r.trunk: r for r in policy.registrations}
+        for trunk in list(self._registrations):
+            if trunk not in wanted:
+                self._registrations.pop(trunk).shutdown()
+        for trunk, registration in wanted.items():
+            if trunk not in self._registrations:
+                self._registrations[trunk] = self._register(registration)
+        self._apply_filter(now, force=True)
+
+    def _register(self, registration) -> pj.Account:
+        account = _Account(self)
+        config = pj.AccountConfig()
+        config.idUri = registration.uri
+        host = registration.uri.split("@", 1)[1]
+        config.regConfig.registrarUri = f"sip:{host}"
+        user = uri_user(registration.uri)
+        config.sipConfig.authCreds.append(pj.AuthCredInfo("digest", "*", user, 0, registration.password))
+        if self.settings.bind != "0.0.0.0":
+            config.mediaConfig.transportConfig.boundAddress = self.settings.bind
+        account.create(config)
+        return account
+
+    def _apply_filter(self, now: float, *, force: bool = False) -> None:
+        if self._filter_fd is None:
+            return
+        shed = self.budget.must_shed(now) or not self._accepting
+        networks = allowed_networks(self._policy)
+        key = (shed, tuple(networks))
+        if key == self._filter_key and not force:
+            return
+        sipfilter.attach(self._filter_fd, sipfilter.build_program(networks, drop_invites=shed))
+        self._filter_key = key
+
+    def _teardown(self) -> None:
+        self.state = "stopping"
+        self._accepting = False
+        for leg in list(self._legs.values()):
+            self._hangup(leg, 0)
+        deadline = time.monotonic() + STOP_GRACE_S
+        while self._legs and time.monotonic() < deadline:
+            self._ep.libHandleEvents(POLL_MS)
+        # NOTE: every Call and player must be gone before libDestroy, or the process aborts.
+        self._legs.clear()
+        self._graveyard.clear()
+        self._moh = None
+        for account in self._registrations.values():
+            account.shutdown()
+        self._registrations.clear()
+        self._account.shutdown()
+        gc.collect()
+        self._ep.libDestroy()
+        self.state = "stopped"
+
+
+def _describe_boot_error(exc: Exception, settings: EngineSettings) -> str:
+    if isinstance(exc, pj.Error):
+        detail = exc.info()
+        if "Address already in use" in detail or "EADDRINUSE" in detail:
+            return f"SIP port {settings.sip_port} on {settings.bind} is already in use: stop the other program or pass --sip-port"
+        return f"the SIP engine failed to start: {exc.reason} ({exc.title})"
+    if isinstance(exc, LookupError | OSError):
+        return f"the SIP engine could not set up its source filter: {exc}"
+    return f"the SIP engine failed to start: {exc}"
+

@@ -1,0 +1,260 @@
+"""`branchline phone`: a small SIP phone in its own process, for the demo, the tests and admins.
+
+It answers as a seat's phone (automatically, never, or busy), or calls a number; it can play a
+tone, record what it hears, and send digits. It reports what happens as JSON lines on stdout
+and takes commands on stdin (`hangup`, `dtmf 123#`, `quit`), so tests can drive it like a person.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import sys
+import time
+from pathlib import Path
+
+import msgspec
+import pjsua2 as pj
+
+from appliance.telephony.pjsip import create_endpoint, uri_user
+
+__all__ = ("PhoneSettings", "run_phone")
+
+POLL_MS = 20
+# pjmedia's tone generator takes on-times up to 32767 ms; loop a long one so the tone never dips.
+TONE_ON_MS = 30000
+
+
+class PhoneSettings(msgspec.Struct, frozen=True):
+    host: str
+    port: int
+    user: str = "phone"
+    answer: str = "auto"  # auto | never | busy
+    answer_delay: float = 0.0
+    tone_hz: int = 0
+    record_dir: str | None = None
+    call: str | None = None
+    digits: str = ""
+    hangup_after: float = 0.0
+    max_calls: int = 8
+
+
+def _say(event: str, **fields: object) -> None:
+    sys.stdout.write(json.dumps({"event": event, **fields}) + "\n")
+    sys.stdout.flush()
+
+
+class _PhoneCall(pj.Call):
+    def __init__(self, phone: Phone, account: pj.Account, call_id: int = pj.PJSUA_INVALID_ID) -> None:
+        super().__init__(account, call_id)
+        self.phone = phone
+        self.number = phone.next_number()
+        self.answer_at = 0.0
+        self.hangup_at = 0.0
+        self.recorder: pj.AudioMediaRecorder | None = None
+        self.recording = ""
+        self.connected = False
+        self.digits_sent = False
+
+    def onCallState(self, prm: pj.OnCallStateParam) -> None:
+        self.phone.on_state(self)
+
+    def onCallMediaState(self, prm: pj.OnCallMediaStateParam) -> None:
+        self.phone.on_media(self)
+
+
+class _PhoneAccount(pj.Account):
+    def __init__(self, phone: Phone) -> None:
+        super().__init__()
+        self.phone = phone
+
+    def onIncomingCall(self, prm: pj.OnIncomingCallParam) -> None:
+        self.phone.on_incoming(self, prm)
+
+
+class Phone:
+    def __init__(self, settings: PhoneSettings) -> None:
+        self.settings = settings
+        self.calls: list[_PhoneCall] = []
+        self.finished: list[_PhoneCall] = []
+        self._count = 0
+        self.ep = create_endpoint(max_calls=settings.max_calls)
+        transport = pj.TransportConfig()
+        transport.port = settings.port
+        transport.boundAddress = settings.host
+        self.ep.transportCreate(pj.PJSIP_TRANSPORT_UDP, transport)
+        self.ep.libStart()
+        self.account = _PhoneAccount(self)
+        config = pj.AccountConfig()
+        config.idUri = f"sip:{settings.user}@{settings.host}:{settings.port}"
+        config.mediaConfig.transportConfig.boundAddress = settings.host
+        self.account.create(config, True)
+        self.tone = None
+        if settings.tone_hz:
+            self.tone = pj.ToneGenerator()
+            self.tone.createToneGenerator(8000, 1)
+            desc = pj.ToneDesc()
+            desc.freq1 = int(settings.tone_hz)  # NOTE: must be an int, or SWIG rejects it
+            desc.freq2 = 0
+            desc.on_msec = TONE_ON_MS
+            desc.off_msec = 0
+            desc.volume = 0
+            tones = pj.ToneDescVector()
+            tones.append(desc)
+            self.tone.play(tones, True)
+
+    def next_number(self) -> int:
+        self._count += 1
+        return self._count
+
+    # ---- SIP ----------------------------------------------------------------------------------
+
+    def on_incoming(self, account: pj.Account, prm: pj.OnIncomingCallParam) -> None:
+        call = _PhoneCall(self, account, prm.callId)
+        self.calls.append(call)
+        info = call.getInfo()
+        _say("incoming", call=call.number, caller=uri_user(info.remoteUri), source=prm.rdata.srcAddress)
+        param = pj.CallOpParam()
+        if self.settings.answer == "busy":
+            param.statusCode = 486
+            call.answer(param)
+            return
+        param.statusCode = 180
+        call.answer(param)
+        if self.settings.answer == "auto":
+            call.answer_at = time.monotonic() + self.settings.answer_delay
+
+    def dial(self, uri: str) -> None:
+        call = _PhoneCall(self, self.account)
+        self.calls.append(call)
+        call.makeCall(uri, pj.CallOpParam(True))
+        _say("calling", call=call.number, uri=uri)
+
+    def on_state(self, call: _PhoneCall) -> None:
+        info = call.getInfo()
+        if info.state == pj.PJSIP_INV_STATE_CONFIRMED:
+            _say("answered", call=call.number)
+            if self.settings.hangup_after:
+                call.hangup_at = time.monotonic() + self.settings.hangup_after
+        elif info.state == pj.PJSIP_INV_STATE_DISCONNECTED:
+            self._stop_media(call)
+            _say(
+                "ended",
+                call=call.number,
+                status=info.lastStatusCode,
+                reason=info.lastReason,
+                recording=call.recording,
+                seconds=info.connectDuration.sec + info.connectDuration.msec / 1000,
+            )
+            # NOTE: dropping the Call inside onCallState lets a late ~Call() hang up the next
+            # call in the same slot; keep it until the slot is idle.
+            self.calls.remove(call)
+            self.finished.append(call)
+
+    def on_media(self, call: _PhoneCall) -> None:
+        info = call.getInfo()
+        if not any(m.status == pj.PJSUA_CALL_MEDIA_ACTIVE for m in info.media):
+            return
+        audio = call.getAudioMedia(-1)
+        if self.tone is not None:
+            self.tone.startTransmit(audio)
+        if self.settings.record_dir and call.recorder is None:
+            path = Path(self.settings.record_dir) / f"call-{os.getpid()}-{call.number}.wav"
+            call.recorder = pj.AudioMediaRecorder()
+            call.recorder.createRecorder(str(path))
+            call.recording = str(path)
+        if call.recorder is not None:
+            audio.startTransmit(call.recorder)
+        call.connected = True
+
+    def _stop_media(self, call: _PhoneCall) -> None:
+        # Destroying the recorder finalises the WAV header.
+        call.recorder = None
+
+    # ---- the loop -----------------------------------------------------------------------------
+
+    def command(self, line: str) -> bool:
+        verb, _, arg = line.strip().partition(" ")
+        if verb == "quit":
+            return False
+        for call in list(self.calls):
+            try:
+                if verb == "hangup":
+                    call.hangup(pj.CallOpParam())
+                elif verb == "dtmf" and arg:
+                    call.dialDtmf(arg)
+                elif verb == "answer":
+                    param = pj.CallOpParam()
+                    param.statusCode = 200
+                    call.answer(param)
+            except pj.Error as exc:
+                _say("error", call=call.number, command=verb, reason=exc.reason)
+        if verb == "call" and arg:
+            self.dial(arg)
+        return True
+
+    def tick(self, now: float) -> None:
+        for call in list(self.calls):
+            if call.answer_at and now >= call.answer_at:
+                call.answer_at = 0.0
+                param = pj.CallOpParam()
+                param.statusCode = 200
+                call.answer(param)
+            if call.hangup_at and now >= call.hangup_at:
+                call.hangup_at = 0.0
+                call.hangup(pj.CallOpParam())
+            if call.connected and self.settings.digits and not call.digits_sent:
+                call.digits_sent = True
+                call.dialDtmf(self.settings.digits)
+        self.finished = [c for c in self.finished if c.isActive()]
+
+    def close(self) -> None:
+        for call in list(self.calls):
+            try:
+                call.hangup(pj.CallOpParam())
+            except pj.Error:
+                pass
+        deadline = time.monotonic() + 1.0
+        while self.calls and time.monotonic() < deadline:
+            self.ep.libHandleEvents(POLL_MS)
+        self.calls.clear()
+        self.finished.clear()
+        self.tone = None
+        self.account.shutdown()
+        self.ep.libDestroy()
+
+
+def run_phone(settings: PhoneSettings) -> int:
+    phone = Phone(settings)
+    stopping = False
+
+    def _stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    _say("ready", uri=f"sip:{settings.user}@{settings.host}:{settings.port}")
+    if settings.call:
+        phone.dial(settings.call)
+    stdin_open = not sys.stdin.closed and not sys.stdin.isatty()
+    buffer = ""
+    while not stopping:
+        phone.ep.libHandleEvents(POLL_MS)
+        phone.tick(time.monotonic())
+        if stdin_open and select.select([sys.stdin], [], [], 0)[0]:
+            chunk = os.read(sys.stdin.fileno(), 4096).decode(errors="replace")
+            if not chunk:
+                stdin_open = False
+            buffer += chunk
+            while "\n" in buffer:
+                line, buffer = buffer.split("\n", 1)
+                if line.strip() and not phone.command(line):
+                    stopping = True
+        if settings.call and not phone.calls and phone._count:
+            break  # a calling phone is done when its call is
+    phone.close()
+    _say("stopped")
+    return 0

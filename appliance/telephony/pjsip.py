@@ -1,0 +1,62 @@
+"""Setting up a pjsua2 endpoint the way every Branchline process that speaks SIP needs it.
+
+Shared by the appliance's engine and the test phone; only the telephony package imports pjsua2.
+"""
+
+from __future__ import annotations
+
+import re
+import wave
+
+import pjsua2 as pj
+
+__all__ = ("PJSUA_MAX_CALLS", "create_endpoint", "request_user", "uri_user", "wav_seconds")
+
+# Compile-time constant of the pjsua2-python 2.10.post6 wheel: maxCalls above it is clamped.
+PJSUA_MAX_CALLS = 32
+# G.711 telephony: an 8 kHz bridge costs a third of the CPU of pjsua's default 16 kHz.
+CLOCK_RATE = 8000
+
+_URI_USER = re.compile(r"sips?:([^@;>\s]+)@")
+
+
+def create_endpoint(*, max_calls: int, log_level: int = 1) -> pj.Endpoint:
+    """An endpoint polled by its owner thread: callbacks arrive on that thread, with the GIL."""
+    ep = pj.Endpoint()
+    ep.libCreate()
+    cfg = pj.EpConfig()
+    # NOTE: the SWIG module was built without thread support; a callback on a pjsip worker
+    # thread would run without the GIL. No worker threads: the owner polls libHandleEvents.
+    cfg.uaConfig.threadCnt = 0
+    cfg.uaConfig.mainThreadOnly = True
+    cfg.uaConfig.maxCalls = max_calls
+    cfg.uaConfig.userAgent = "Branchline"
+    cfg.medConfig.clockRate = CLOCK_RATE
+    cfg.medConfig.sndClockRate = CLOCK_RATE
+    cfg.medConfig.noVad = True
+    cfg.medConfig.ecTailLen = 0
+    # NOTE: with the default, the null sound device closes after 1 s idle and later calls send no RTP.
+    cfg.medConfig.sndAutoCloseTime = -1
+    cfg.logConfig.level = log_level
+    cfg.logConfig.consoleLevel = log_level
+    ep.libInit(cfg)
+    ep.audDevManager().setNullDev()
+    return ep
+
+
+def uri_user(uri: str) -> str:
+    """The user part of a SIP URI inside a header value such as '"Ann" <sip:1001@host>;tag=1'."""
+    match = _URI_USER.search(uri)
+    return match.group(1) if match else ""
+
+
+def request_user(whole_message: str) -> str:
+    """The user part of the Request-URI: the dialled number on a trunk call."""
+    request_line = whole_message.split("\r\n", 1)[0].split("\n", 1)[0]
+    parts = request_line.split(" ")
+    return uri_user(parts[1]) if len(parts) == 3 else ""
+
+
+def wav_seconds(path: str) -> float:
+    with wave.open(path, "rb") as wav:
+        return wav.getnframes() / wav.getframerate()

@@ -1,0 +1,1 @@
+"""The web edge: the Litestar app served by Granian inside the appliance's process."""

@@ -1,0 +1,161 @@
+"""The Litestar app: health, agent state and call records over JSON, one error shape for all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Litestar, Request, Response, get, post
+from litestar.connection import ASGIConnection
+from litestar.di import Provide
+from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
+from litestar.handlers.base import BaseRouteHandler
+
+from appliance.acd.distributor import AgentState
+from appliance.clock import iso
+from appliance.errors import BranchlineError, InvalidInput
+from appliance.store.records import CallRecord, list_calls
+from appliance.store.users import check_password, issue_token, user_for_token
+from appliance.web.schemas import AgentView, ErrorBody, LoginBody, PauseBody, SessionBody, SessionView
+from appliance.web.services import Services
+
+__all__ = ("create_app",)
+
+MAX_CALLS_LISTED = 1000
+
+
+def _bearer_token(connection: ASGIConnection) -> str | None:
+    header = connection.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def require_token(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    token = _bearer_token(connection)
+    services: Services = connection.app.state.services
+    if token is None or user_for_token(services.conn, token) is None:
+        raise NotAuthorizedException("a valid API token is required: send 'Authorization: Bearer TOKEN'.")
+
+
+def _view(state: AgentState) -> AgentView:
+    return AgentView(
+        agent_id=state.agent_id,
+        name=state.name,
+        status=state.status.value,
+        reason=state.reason,
+        seat=state.seat,
+        since=iso(state.since),
+        call_id=state.call_id,
+        calls_answered=state.calls_answered,
+        pause_after_call=state.pause_after_call,
+    )
+
+
+@get("/healthz", sync_to_thread=False)
+def healthz(services: Services) -> Response[dict[str, Any]]:
+    engine = services.engine_health()
+    database = services.database_health()
+    healthy = engine["state"] == "running" and database["status"] == "ok"
+    body = {"status": "ok" if healthy else "degraded", "engine": engine, "database": database}
+    return Response(body, status_code=200 if healthy else 503)
+
+
+@post("/api/v1/session", sync_to_thread=False, status_code=201)
+def open_session(data: SessionBody, services: Services) -> SessionView:
+    user = check_password(services.conn, data.username, data.password)
+    if user is None:
+        raise NotAuthorizedException("wrong username or password.")
+    user_id, role = user
+    return SessionView(issue_token(services.conn, user_id, "session"), data.username, role)
+
+
+@get("/api/v1/agents", guards=[require_token], sync_to_thread=False)
+def list_agents(services: Services) -> list[AgentView]:
+    return [_view(state) for state in services.switchboard.distributor.agents()]
+
+
+@get("/api/v1/agents/{agent_id:str}", guards=[require_token], sync_to_thread=False)
+def show_agent(agent_id: str, services: Services) -> AgentView:
+    return _view(services.switchboard.distributor.agent(agent_id))
+
+
+@post("/api/v1/agents/{agent_id:str}/login", guards=[require_token], sync_to_thread=False, status_code=200)
+def login_agent(agent_id: str, data: LoginBody, services: Services) -> AgentView:
+    return _view(services.switchboard.login(agent_id, data.seat))
+
+
+@post("/api/v1/agents/{agent_id:str}/ready", guards=[require_token], sync_to_thread=False, status_code=200)
+def ready_agent(agent_id: str, services: Services) -> AgentView:
+    return _view(services.switchboard.ready(agent_id))
+
+
+@post("/api/v1/agents/{agent_id:str}/pause", guards=[require_token], sync_to_thread=False, status_code=200)
+def pause_agent(agent_id: str, data: PauseBody, services: Services) -> AgentView:
+    return _view(services.switchboard.pause(agent_id, data.reason))
+
+
+@post("/api/v1/agents/{agent_id:str}/logout", guards=[require_token], sync_to_thread=False, status_code=200)
+def logout_agent(agent_id: str, services: Services) -> AgentView:
+    return _view(services.switchboard.logout(agent_id))
+
+
+@get("/api/v1/calls", guards=[require_token], sync_to_thread=False)
+def calls(services: Services, limit: int = 50) -> list[CallRecord]:
+    if not 0 < limit <= MAX_CALLS_LISTED:
+        raise InvalidInput(f"limit must be from 1 to {MAX_CALLS_LISTED}.", limit=limit)
+    return list_calls(services.conn, limit)
+
+
+# ---- one error shape for every failure --------------------------------------------------------
+
+
+def _error(status: int, error_id: str, message: str, details: dict | None = None) -> Response[ErrorBody]:
+    return Response(ErrorBody(error_id, message, details or {}), status_code=status)
+
+
+def _domain_error(_: Request, exc: BranchlineError) -> Response[ErrorBody]:
+    return _error(exc.status, exc.error_id, exc.message, exc.details)
+
+
+def _validation_error(_: Request, exc: ValidationException) -> Response[ErrorBody]:
+    problems = exc.extra if isinstance(exc.extra, list) else []
+    detail = "; ".join(str(p.get("message", p)) if isinstance(p, dict) else str(p) for p in problems)
+    message = "the request body is not valid JSON of the expected shape"
+    return _error(400, "invalid_request", f"{message}: {detail}." if detail else f"{message}.", {"problems": problems})
+
+
+def _http_error(_: Request, exc: HTTPException) -> Response[ErrorBody]:
+    error_id = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}.get(
+        exc.status_code, "http_error"
+    )
+    return _error(exc.status_code, error_id, str(exc.detail))
+
+
+def _unexpected_error(_: Request, exc: Exception) -> Response[ErrorBody]:
+    return _error(500, "internal_error", "the server failed to handle this request; the log has the details.")
+
+
+def create_app(services: Services) -> Litestar:
+    app = Litestar(
+        route_handlers=[
+            healthz,
+            open_session,
+            list_agents,
+            show_agent,
+            login_agent,
+            ready_agent,
+            pause_agent,
+            logout_agent,
+            calls,
+        ],
+        dependencies={"services": Provide(lambda: services, use_cache=True, sync_to_thread=False)},
+        exception_handlers={
+            BranchlineError: _domain_error,
+            ValidationException: _validation_error,
+            HTTPException: _http_error,
+            Exception: _unexpected_error,
+        },
+        openapi_config=None,
+        debug=False,
+    )
+    app.state.services = services
+    return app

@@ -1,0 +1,312 @@
+#!/usr/bin/env python3
+"""Regenerate the default voice prompts and the music on hold that Branchline ships.
+
+Developers run this by hand when a prompt text changes; it is NOT run at build or install time,
+and the WAV files it writes are committed to the repository:
+
+    python3 packaging/make_prompts.py
+
+Needs espeak-ng and sox on PATH (Debian: ``apt-get install espeak-ng sox``). The music on hold
+is synthesised with the Python standard library only.
+
+Every file is written as 8000 Hz, mono, 16-bit signed PCM WAV: the format the SIP engine's
+8 kHz conference bridge plays without resampling.
+
+    appliance/prompts/<lang>/<name>.wav   speech, one per entry of PROMPTS and language
+    appliance/prompts/moh.wav             music on hold, language neutral, loops seamlessly
+
+The music is made only of pure sine notes between 200 and 900 Hz (no harmonics, no noise, no
+percussion, soft envelopes), so end-to-end tests can listen for 1300 Hz and 2100 Hz test tones
+on a call without the music ever being mistaken for them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import array
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import wave
+from pathlib import Path
+
+# --------------------------------------------------------------------------------------------
+# The prompt texts: review here. name -> {language -> text}. The language keys are the folder
+# names under appliance/prompts/.
+# --------------------------------------------------------------------------------------------
+
+PROMPTS: dict[str, dict[str, str]] = {
+    "welcome": {
+        "en": "Thank you for calling. Please hold, and the next available agent will be with you shortly.",
+        "zh": "感谢您的来电。请稍候，我们将尽快为您接通客服代表。",
+    },
+    "sorry": {
+        "en": "We are sorry, all our agents are busy. Please call again later. Goodbye.",
+        "zh": "非常抱歉，目前所有客服代表都在忙。请稍后再拨。再见。",
+    },
+    "busy": {
+        "en": "All our lines are busy at the moment. Please call again later.",
+        "zh": "目前所有线路都在忙，请稍后再拨。",
+    },
+    "closed": {
+        "en": "Our branch is closed right now. Please call again during opening hours.",
+        "zh": "本网点现已下班，请在营业时间内来电。",
+    },
+    "digit-0": {"en": "zero", "zh": "零"},
+    "digit-1": {"en": "one", "zh": "一"},
+    "digit-2": {"en": "two", "zh": "二"},
+    "digit-3": {"en": "three", "zh": "三"},
+    "digit-4": {"en": "four", "zh": "四"},
+    "digit-5": {"en": "five", "zh": "五"},
+    "digit-6": {"en": "six", "zh": "六"},
+    "digit-7": {"en": "seven", "zh": "七"},
+    "digit-8": {"en": "eight", "zh": "八"},
+    "digit-9": {"en": "nine", "zh": "九"},
+}
+
+# espeak-ng voice and speaking rate (words per minute) per language. A little slower than
+# espeak's default of 175 wpm: telephone audio is narrow-band and callers hear it once.
+VOICES: dict[str, str] = {"en": "en-us", "zh": "cmn"}
+RATES: dict[str, int] = {"en": 160, "zh": 160}
+
+# espeak-ng 1.51 (Debian 12) has a known bug in the "cmn" voice: it turns each Chinese character
+# into pinyin with a tone number and then reads that pinyin as English ("gan three xie four").
+# The "cmn-latn-pinyin" voice reads the same characters correctly; it differs from "cmn" only in
+# how it reads Latin letters, and the Chinese texts above have none. Used only when "cmn" is
+# seen to misbehave, so a fixed espeak-ng gets the voice that was asked for.
+ZH_FALLBACK_VOICE = "cmn-latn-pinyin"
+
+SAMPLE_RATE = 8000
+EDGE_SILENCE_S = 0.2  # silence kept before and after the speech
+SPEECH_PEAK_DBFS = -3.0
+MOH_PEAK_DBFS = -6.0
+
+# --------------------------------------------------------------------------------------------
+# Speech
+# --------------------------------------------------------------------------------------------
+
+
+def _require(tool: str) -> str:
+    path = shutil.which(tool)
+    if path is None:
+        sys.exit(f"make_prompts: '{tool}' is not on PATH (Debian: apt-get install espeak-ng sox)")
+    return path
+
+
+def _espeak_reads_as_english(voice: str, sample: str) -> bool:
+    """True when espeak-ng switches to English to read `sample` in `voice` (the cmn bug)."""
+    out = subprocess.run(
+        ["espeak-ng", "-q", "-x", "-v", voice, sample],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    return "(en)" in out
+
+
+def resolve_voices() -> dict[str, str]:
+    voices = dict(VOICES)
+    if _espeak_reads_as_english(voices["zh"], "感谢您的来电"):
+        print(f"note: espeak-ng voice '{voices['zh']}' reads Chinese characters as English pinyin "
+              f"(espeak-ng 1.51 bug); using '{ZH_FALLBACK_VOICE}' instead", file=sys.stderr)
+        voices["zh"] = ZH_FALLBACK_VOICE
+    return voices
+
+
+def synthesise(text: str, voice: str, rate: int, out: Path, workdir: Path) -> None:
+    """Speak `text` with espeak-ng and write it to `out` as 8 kHz mono 16-bit PCM WAV."""
+    raw = workdir / "espeak.wav"
+    subprocess.run(["espeak-ng", "-v", voice, "-s", str(rate), "-w", str(raw), text], check=True)
+    tmp = out.with_name(out.name + ".tmp.wav")
+    subprocess.run(
+        [
+            "sox", "-D", "-G",  # no dither (silence stays exactly zero, output repeatable); guard against clipping
+            str(raw),
+            "-r", str(SAMPLE_RATE), "-c", "1", "-b", "16", "-e", "signed-integer", str(tmp),
+            # cut leading silence, then (reversed) trailing silence
+            "silence", "1", "0.01", "0.1%", "reverse",
+            "silence", "1", "0.01", "0.1%", "reverse",
+            "rate", "-v", str(SAMPLE_RATE),
+            "pad", str(EDGE_SILENCE_S), str(EDGE_SILENCE_S),
+            "norm", str(SPEECH_PEAK_DBFS),
+        ],
+        check=True,
+    )
+    os.replace(tmp, out)
+
+
+# --------------------------------------------------------------------------------------------
+# Music on hold: pure sines only, 200..900 Hz, stdlib only
+# --------------------------------------------------------------------------------------------
+
+MOH_LOW_HZ = 200.0
+MOH_HIGH_HZ = 900.0
+BEAT = 7500  # samples: 0.9375 s, i.e. 64 beats per minute
+BEATS_PER_BAR = 4
+BARS = 8  # 8 bars x 4 beats x 0.9375 s = exactly 30 s
+
+
+def _hz(note: str) -> float:
+    """Equal-tempered frequency of a note name such as 'A4', 'C5', 'F#4'."""
+    names = {"C": -9, "D": -7, "E": -5, "F": -4, "G": -2, "A": 0, "B": 2}
+    semis = names[note[0]]
+    rest = note[1:]
+    if rest.startswith("#"):
+        semis, rest = semis + 1, rest[1:]
+    elif rest.startswith("b"):
+        semis, rest = semis - 1, rest[1:]
+    semis += (int(rest) - 4) * 12
+    return 440.0 * 2.0 ** (semis / 12.0)
+
+
+# One chord per bar (C Am F G | C Am Dm G, which leads back to C at the loop point), voiced
+# in the 220..400 Hz range as a soft pad.
+CHORDS: list[tuple[str, ...]] = [
+    ("C4", "E4", "G4"),
+    ("A3", "C4", "E4"),
+    ("A3", "C4", "F4"),
+    ("B3", "D4", "G4"),
+    ("C4", "E4", "G4"),
+    ("A3", "C4", "E4"),
+    ("A3", "D4", "F4"),
+    ("B3", "D4", "G4"),
+]
+
+# Melody as (start beat, note, length in beats), a slow music-box line over the chords.
+MELODY: list[tuple[float, str, float]] = [
+    (0, "G4", 1), (1, "C5", 1), (2, "E5", 2),
+    (4, "E5", 1), (5, "D5", 1), (6, "C5", 2),
+    (8, "A4", 1), (9, "C5", 1), (10, "F5", 2),
+    (12, "B4", 1), (13, "D5", 1), (14, "G5", 2),
+    (16, "E5", 1), (17, "G5", 1), (18, "A5", 1), (19, "G5", 1),
+    (20, "E5", 2), (22, "C5", 1), (23, "A4", 1),
+    (24, "D5", 1), (25, "F5", 1), (26, "A5", 1), (27, "F5", 1),
+    (28, "G5", 2), (30, "D5", 1), (31, "B4", 1),
+]
+
+
+def _add_note(buf: list[float], start: int, freq: float, amp: float, length: int,
+              attack: int, decay_tau: float | None, release: int) -> None:
+    """Add one pure sine note into the circular buffer `buf`, wrapping past its end.
+
+    Envelope: raised-cosine attack, then either a hold (decay_tau None) or an exponential
+    decay, then a raised-cosine release to exactly zero. Smooth edges keep every note's
+    energy in a narrow band around its own frequency.
+    """
+    if not MOH_LOW_HZ <= freq <= MOH_HIGH_HZ:
+        raise ValueError(f"music note {freq:.1f} Hz is outside {MOH_LOW_HZ}..{MOH_HIGH_HZ} Hz")
+    n_total = len(buf)
+    w = 2.0 * math.pi * freq / SAMPLE_RATE
+    for i in range(length):
+        if i < attack:
+            env = 0.5 - 0.5 * math.cos(math.pi * i / attack)
+        else:
+            env = 1.0
+        if decay_tau is not None:
+            env *= math.exp(-i / (decay_tau * SAMPLE_RATE))
+        left = length - i
+        if left < release:
+            env *= 0.5 - 0.5 * math.cos(math.pi * left / release)
+        buf[(start + i) % n_total] += amp * env * math.sin(w * i)
+
+
+def make_moh() -> array.array:
+    total = BEAT * BEATS_PER_BAR * BARS
+    buf = [0.0] * total
+    bar = BEAT * BEATS_PER_BAR
+    sec = SAMPLE_RATE
+
+    # Pad: each chord swells in over 0.7 s and fades over 1.0 s into the next bar's chord.
+    for b, chord in enumerate(CHORDS):
+        for note in chord:
+            _add_note(buf, b * bar, _hz(note), amp=0.10, length=bar + int(0.6 * sec),
+                      attack=int(0.7 * sec), decay_tau=None, release=int(1.0 * sec))
+
+    # Melody: soft 40 ms attack, bell-like decay, plus one quieter echo 1.5 beats later.
+    for beat, note, beats in MELODY:
+        start = int(beat * BEAT)
+        length = int(beats * BEAT + 0.8 * sec)
+        for delay, amp in ((0, 0.30), (int(1.5 * BEAT), 0.09)):
+            _add_note(buf, start + delay, _hz(note), amp=amp, length=length,
+                      attack=int(0.04 * sec), decay_tau=0.9, release=int(0.25 * sec))
+
+    peak = max(abs(x) for x in buf)
+    scale = 32767 * 10 ** (MOH_PEAK_DBFS / 20) / peak
+    return array.array("h", (int(round(x * scale)) for x in buf))
+
+
+def write_wav(path: Path, samples: array.array) -> None:
+    tmp = path.with_name(path.name + ".tmp.wav")
+    data = samples
+    if sys.byteorder != "little":
+        data = array.array("h", samples)
+        data.byteswap()
+    with wave.open(str(tmp), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(SAMPLE_RATE)
+        w.writeframes(data.tobytes())
+    os.replace(tmp, path)
+
+
+# --------------------------------------------------------------------------------------------
+# Checks and main
+# --------------------------------------------------------------------------------------------
+
+
+def check_wav(path: Path) -> float:
+    """Assert the shipped format; return the duration in seconds."""
+    with wave.open(str(path), "rb") as w:
+        fmt = (w.getframerate(), w.getnchannels(), w.getsampwidth(), w.getcomptype())
+        if fmt != (SAMPLE_RATE, 1, 2, "NONE"):
+            raise SystemExit(f"make_prompts: {path} has format {fmt}, expected 8000 Hz mono 16-bit PCM")
+        return w.getnframes() / w.getframerate()
+
+
+def main(argv: list[str] | None = None) -> int:
+    default_out = Path(__file__).resolve().parent.parent / "appliance" / "prompts"
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=default_out,
+                        help=f"prompts folder to write (default: {default_out})")
+    parser.add_argument("--lang", action="append", choices=sorted(VOICES),
+                        help="only this language (repeatable; default: all)")
+    parser.add_argument("--no-moh", action="store_true", help="skip the music on hold")
+    parser.add_argument("--moh-only", action="store_true", help="only the music on hold")
+    args = parser.parse_args(argv)
+
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+
+    if not args.moh_only:
+        _require("espeak-ng")
+        _require("sox")
+        voices = resolve_voices()
+        langs = args.lang or sorted(VOICES)
+        with tempfile.TemporaryDirectory(prefix="branchline-prompts-") as tmp:
+            workdir = Path(tmp)
+            for lang in langs:
+                (out / lang).mkdir(exist_ok=True)
+                for name, texts in PROMPTS.items():
+                    dest = out / lang / f"{name}.wav"
+                    synthesise(texts[lang], voices[lang], RATES[lang], dest, workdir)
+                    written.append(dest)
+
+    if not args.no_moh:
+        dest = out / "moh.wav"
+        write_wav(dest, make_moh())
+        written.append(dest)
+
+    total = 0
+    for path in written:
+        seconds = check_wav(path)
+        size = path.stat().st_size
+        total += size
+        print(f"{path.relative_to(out)!s:24} {seconds:6.2f} s {size:8d} bytes")
+    print(f"{len(written)} files, {total} bytes")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
