@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# `make run`: a demo branch on this machine. Creates the demo data on first use, starts the two
+# seat phones (auto-answering test phones), the appliance, and logs the two agents in as Ready.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DATA="${BRANCHLINE_DATA:-branchline-data}"
+SIP_PORT="${SIP_PORT:-5060}"
+HTTP_PORT="${HTTP_PORT:-8080}"
+BL=(.venv/bin/branchline --data "$DATA")
+
+if [ ! -f "$DATA/branchline.db" ]; then
+  "${BL[@]}" init --demo
+fi
+mkdir -p "$DATA/logs"
+
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+# The demo seats' phones: desk-1 at 127.0.0.1:5070 and desk-2 at 127.0.0.1:5080 (see `seat list`).
+.venv/bin/branchline phone --listen 127.0.0.1:5070 --user desk1 --tone 440 >"$DATA/logs/phone-desk-1.log" 2>&1 &
+pids+=($!)
+.venv/bin/branchline phone --listen 127.0.0.1:5080 --user desk2 --tone 660 >"$DATA/logs/phone-desk-2.log" 2>&1 &
+pids+=($!)
+
+"${BL[@]}" serve --sip-port "$SIP_PORT" --http-port "$HTTP_PORT" &
+server=$!
+pids+=($server)
+
+for _ in $(seq 1 100); do
+  if .venv/bin/python -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$HTTP_PORT/healthz', timeout=1)" 2>/dev/null; then
+    break
+  fi
+  kill -0 "$server" 2>/dev/null || { echo "The server did not start; see the message above." >&2; exit 1; }
+  sleep 0.2
+done
+
+if "${BL[@]}" seat list --json | grep -q '"desk-1"'; then
+  "${BL[@]}" agent login a1001 --seat desk-1 && "${BL[@]}" agent ready a1001
+  "${BL[@]}" agent login a1002 --seat desk-2 && "${BL[@]}" agent ready a1002
+fi
+
+cat <<MSG
+
+The demo branch is up.
+  Health:     curl http://127.0.0.1:$HTTP_PORT/healthz
+  Agents:     .venv/bin/branchline --data $DATA agent status
+  Call DID 100 with the test phone (you hear the welcome prompt, then the agent's tone):
+              .venv/bin/branchline phone --listen 127.0.0.1:5090 --user 13800000000 --call sip:100@127.0.0.1:$SIP_PORT --hangup-after 20
+  or with SIPp: sipp -sn uac -s 100 -m 1 -i 127.0.0.1 127.0.0.1:$SIP_PORT
+  Calls:      .venv/bin/branchline --data $DATA calls
+Ctrl-C stops everything.
+MSG
+wait "$server"
