@@ -31,7 +31,7 @@ server=$!
 pids+=($server)
 
 for _ in $(seq 1 100); do
-  if .venv/bin/python -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$HTTP_PORT/healthz', timeout=1)" 2>/dev/null; then
+  if .venv/bin/python -c "import urllib.request as u; u.build_opener(u.ProxyHandler({})).open('http://127.0.0.1:$HTTP_PORT/healthz', timeout=1)" 2>/dev/null; then
     break
   fi
   kill -0 "$server" 2>/dev/null || { echo "The server did not start; see the message above." >&2; exit 1; }

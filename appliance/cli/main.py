@@ -34,6 +34,10 @@ for command in (init, migrate, serve, trunk, seat, agent, queue, did, calls, doc
 
 def main() -> None:
     try:
-        cli(standalone_mode=True)
+        cli(prog_name="branchline", standalone_mode=True)
     except KeyboardInterrupt:
         raise SystemExit(EXIT_USAGE) from None
+
+
+if __name__ == "__main__":
+    main()

@@ -13,6 +13,8 @@ from appliance.errors import BranchlineError, ServerNotRunning
 __all__ = ("request",)
 
 TIMEOUT_S = 5.0
+# The server is always local: a proxy from the environment must not be asked for it.
+_local = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 def request(data: DataDir, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
@@ -30,7 +32,7 @@ def request(data: DataDir, method: str, path: str, body: dict[str, Any] | None =
         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
     )
     try:
-        with urllib.request.urlopen(req, timeout=TIMEOUT_S) as response:
+        with _local.open(req, timeout=TIMEOUT_S) as response:
             return json.loads(response.read() or b"null")
     except urllib.error.HTTPError as exc:
         try:
