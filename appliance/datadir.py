@@ -60,6 +60,8 @@ class DataDir:
         return self.database.is_file()
 
     def require_usable(self) -> None:
+        if self.root.exists() and not self.root.is_dir():
+            raise DataDirError(f"data directory {self.root} is a file, not a directory: pass --data with a directory.")
         if not self.root.is_dir():
             raise DataDirError(
                 f"data directory {self.root} does not exist: run 'branchline --data {self.root} init' first."

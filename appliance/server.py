@@ -31,7 +31,7 @@ from appliance.store.database import data_version
 from appliance.store.migrations import applied_versions
 from appliance.store.records import append_event
 from appliance.telephony.engine import Engine, EngineSettings, EngineStartError
-from appliance.telephony.messages import HangupAll, SipPolicy, TrunkRegistration
+from appliance.telephony.messages import SipPolicy, TrunkRegistration
 from appliance.web.app import create_app
 from appliance.web.services import Services
 
@@ -226,7 +226,7 @@ class _App:
             running.engine.send(sip_policy(config))
 
     async def _shutdown(self, running: _Running, http: Granian, tasks: list[asyncio.Task]) -> None:
-        running.engine.send(HangupAll())
+        running.switchboard.hang_up_all("server shutting down")
         deadline = time.monotonic() + SHUTDOWN_HANGUP_S
         while running.switchboard.live_calls() and time.monotonic() < deadline:
             await asyncio.sleep(0.05)  # the event pump writes each call's end as its BYE completes

@@ -29,6 +29,7 @@ from appliance.telephony.messages import (
     EngineFailed,
     Event,
     Hangup,
+    HangupAll,
     LegAnswered,
     LegEnded,
     MusicOnHold,
@@ -102,6 +103,12 @@ class Switchboard:
 
     def live_calls(self) -> int:
         return len(self._calls)
+
+    def hang_up_all(self, reason: str) -> None:
+        """Shutdown: every live call ends, and its record says the appliance ended it and why."""
+        for call in self._calls.values():
+            call.released_by_us, call.record.end_reason = "system", reason
+        self._send(HangupAll())
 
     def next_deadline(self) -> float | None:
         return self.distributor.next_deadline()
