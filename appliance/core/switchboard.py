@@ -212,8 +212,8 @@ class Switchboard:
             return
         call.agent_leg = None
         if call.phase == "talking":
-            call.released_by_us = "agent"
-            call.record.end_reason = "agent hung up"
+            if call.released_by_us is None:  # not already ended by the appliance (shutdown)
+                call.released_by_us, call.record.end_reason = "agent", "agent hung up"
             self._apply(self.distributor.agent_hung_up(call_id, now))
             return
         # The offer ended without an answer: the phone refused it or could not be reached.

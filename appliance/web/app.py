@@ -124,7 +124,7 @@ def _validation_error(_: Request, exc: ValidationException) -> Response[ErrorBod
 
 
 def _http_error(_: Request, exc: HTTPException) -> Response[ErrorBody]:
-    error_id = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}.get(
+    error_id = {400: "invalid_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}.get(
         exc.status_code, "http_error"
     )
     return _error(exc.status_code, error_id, str(exc.detail))
