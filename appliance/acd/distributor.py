@@ -248,8 +248,8 @@ class Distributor:
             call.offered_to, call.ring_until = agent.agent_id, now + queue.ring_timeout
             call.tried.add(agent.agent_id)
             agent.call_id = call.call_id
-            actions += self._set(agent, AgentStatus.RINGING, now, keep_idle=True, call_id=call.call_id)
             actions.append(Offer(call.call_id, agent.agent_id, seat.name, seat.phone_uri, queue.ring_timeout))
+            actions += self._set(agent, AgentStatus.RINGING, now, keep_idle=True, call_id=call.call_id)
         return actions
 
     def _pick_agent(self, call: WaitingCall) -> AgentState | None:

@@ -221,6 +221,8 @@ class Engine:
         if account is not self._account:
             decision = Admitted(self._trunk_of_account(account))
         if not isinstance(decision, Admitted):
+            # NOTE: keep the Call referenced; if it died here, pjsua2 would answer 500 instead.
+            self._graveyard.append(call)
             self._refuse(call, decision.status)
             self._emit(CallRefused(source, did, decision.status, decision.reason))
             return
@@ -330,7 +332,8 @@ class Engine:
         info = call.getInfo()
         if info.state == pj.PJSIP_INV_STATE_DISCONNECTED:
             self.budget.released(time.monotonic())
-            self._graveyard.append(call)
+            if call not in self._graveyard:
+                self._graveyard.append(call)
             if leg is None:
                 return
             self._legs.pop(leg.leg_id, None)

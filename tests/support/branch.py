@@ -23,7 +23,10 @@ from typing import Any
 BRANCHLINE = [sys.executable, "-m", "appliance.cli.main"]
 # Local servers only: never route 127.0.0.1 through a proxy from the environment.
 _http = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-SHORT_PROMPT_HZ = 600  # well away from the test tones (1300 and 2100 Hz)
+# The short prompts tests use instead of speech: beeps well away from the test tones (1300 Hz
+# from callers, 2100 Hz from agents) and from each other, so each can be told apart in a recording.
+WELCOME_HZ = 600
+SORRY_HZ = 2700
 
 
 def free_port(kind: int = socket.SOCK_DGRAM) -> int:
@@ -74,13 +77,12 @@ class Branch:
     def init(self) -> str:
         return self.cli("init").stdout
 
-    def use_short_prompts(self, seconds: float = 0.6) -> None:
+    def use_short_prompts(self) -> None:
         """Replace welcome and sorry with short beeps so tests do not wait out speech."""
         from tests.support.audio import tone_samples, write_wav
 
-        for name in ("welcome", "sorry"):
-            path = self.data / "prompts" / "en" / f"{name}.wav"
-            write_wav(path, tone_samples(SHORT_PROMPT_HZ, seconds))
+        write_wav(self.data / "prompts" / "en" / "welcome.wav", tone_samples(WELCOME_HZ, 0.6))
+        write_wav(self.data / "prompts" / "en" / "sorry.wav", tone_samples(SORRY_HZ, 1.5))
 
     def calls(self) -> list[dict[str, Any]]:
         return json.loads(self.cli("calls", "--json", "--limit", "1000").stdout)
