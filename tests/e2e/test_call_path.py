@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from tests.e2e.conftest import seat_agent
 from tests.support.audio import read_wav, tone_seconds
-from tests.support.branch import SORRY_HZ, wait_until
+from tests.support.branch import SORRY_HZ, seat_agent, wait_until
 from tests.support.rtp import RtpEndpoint
 from tests.support.sipp import run_sipp, start_sipp
 

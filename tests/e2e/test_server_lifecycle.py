@@ -7,8 +7,7 @@ import socket
 import subprocess
 import time
 
-from tests.e2e.conftest import seat_agent
-from tests.support.branch import BRANCHLINE, Server, free_port, wait_until
+from tests.support.branch import BRANCHLINE, Server, free_port, seat_agent, wait_until
 
 
 def test_healthz_reports_engine_capacity_and_database(server):

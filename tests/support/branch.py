@@ -224,3 +224,11 @@ class Phone:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
 
+
+
+def seat_agent(branch: Branch, server: Server, agent: str, seat: str, phone: Phone) -> None:
+    """Put an agent at a seat whose phone is `phone`, logged in and Ready."""
+    branch.cli("seat", "add", seat, "--phone", phone.uri)
+    # The running server picks the new seat up within a second; log in as soon as it has.
+    wait_until(lambda: server.api("POST", f"/api/v1/agents/{agent}/login", {"seat": seat})[0] == 200, 3, f"seat {seat}")
+    branch.cli("agent", "ready", agent)

@@ -1,10 +1,10 @@
-"""Fixtures for end-to-end tests: a demo-like branch with short prompts, its server, its phones."""
+"""Fixtures for end-to-end and stress tests: a demo-like branch with short prompts, its server, its phones."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.support.branch import Branch, Phone, Server, wait_until
+from tests.support.branch import Branch, Phone, Server
 
 
 @pytest.fixture
@@ -43,10 +43,3 @@ def phones(tmp_path):
     for phone in started:
         phone.close()
 
-
-def seat_agent(branch: Branch, server: Server, agent: str, seat: str, phone: Phone) -> None:
-    """Put an agent at a seat whose phone is `phone`, logged in and Ready."""
-    branch.cli("seat", "add", seat, "--phone", phone.uri)
-    # The running server picks the new seat up within a second; log in as soon as it has.
-    wait_until(lambda: server.api("POST", f"/api/v1/agents/{agent}/login", {"seat": seat})[0] == 200, 3, f"seat {seat}")
-    branch.cli("agent", "ready", agent)

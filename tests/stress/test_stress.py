@@ -1,0 +1,83 @@
+"""Bounded load that must leave the server alive and answering. Every load targets 127.0.0.x only."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.support.audio import tone_seconds
+from tests.support.branch import seat_agent, wait_until
+from tests.support.rtp import RtpEndpoint
+from tests.support.sipp import run_sipp, start_sipp
+
+pytestmark = pytest.mark.stress
+
+AGENTS = 6
+BURST_SECONDS = 60
+CALLER_HZ = 1300
+AGENT_HZ = 2100
+
+
+def _staff(branch, server, phones, count: int) -> list:
+    desks = []
+    for i in range(count):
+        agent = f"s{i}"
+        branch.cli("agent", "add", agent, "--name", f"Stress {i}", "--skill", "general:5")
+        desk = phones("--tone", str(AGENT_HZ), "--answer-delay", "0.1", user=f"sdesk{i}")
+        wait_until(lambda: any(a["agent_id"] == agent for a in server.api("GET", "/api/v1/agents")[1]), 3, agent)
+        seat_agent(branch, server, agent, f"sdesk-{i}", desk)
+        desks.append(desk)
+    return desks
+
+
+def _real_call_works(server, tmp_path, name: str) -> None:
+    """A caller still reaches an agent, with audio, after (or during) the load."""
+    with RtpEndpoint(tone_hz=CALLER_HZ) as rtp:
+        result = run_sipp("call_caller_hangs_up.xml", "127.0.0.1", server.sip_port, service="100",
+                          variables={"rtp_port": rtp.port, "talk_ms": 4000}, timeout_s=40, log_dir=tmp_path / name)
+        heard = rtp.received_samples()
+    assert result.succeeded, result.summary()
+    assert tone_seconds(heard, 8000, AGENT_HZ) >= 1.0, "the caller was answered but heard no agent"
+
+
+def test_calls_arriving_and_hanging_up_in_bursts_at_capacity_for_a_minute(branch, server, phones, tmp_path):
+    server.start()
+    _staff(branch, server, phones, AGENTS)
+    capacity = server.health()["engine"]["leg_capacity"]
+    # More callers at once than there are legs: some are answered, the rest get busy; every
+    # second a wave of calls ends and a new wave arrives while the old sockets are closing.
+    load = start_sipp("burst.xml", "127.0.0.1", server.sip_port, service="100", variables={"talk_ms": 1500},
+                      calls=100000, rate=capacity, extra_args=["-l", str(capacity + 4), "-rp", "1000"],
+                      timeout_s=BURST_SECONDS + 60, log_dir=tmp_path / "burst")
+    peak = 0
+    started = time.monotonic()
+    while time.monotonic() - started < BURST_SECONDS:
+        assert server.alive(), server.output()[-3000:]
+        peak = max(peak, server.health()["engine"]["legs_in_use"])
+        time.sleep(0.5)
+    result = load.stop()
+    assert server.alive(), server.output()[-3000:]
+    answered, busy = result.counter("answered"), result.counter("busy")
+    print(f"burst: {answered} answered, {busy} busy, {result.failed_calls} failed, peak {peak} legs; {result.failure_reasons}")
+    assert answered > 100 and busy > 0, result.summary()
+    assert result.failed_calls == 0, result.summary()
+    assert peak <= capacity
+    wait_until(lambda: server.health()["engine"]["legs_in_use"] == 0, 15, "every leg to end")
+    _real_call_works(server, tmp_path, "after-burst")
+    assert all(call["ended_at"] for call in branch.calls()), "a call record was left open"
+
+
+def test_a_flood_of_invites_from_an_unknown_source_does_not_stop_real_calls(branch, server, phones, tmp_path):
+    server.start()
+    _staff(branch, server, phones, 1)
+    flood = start_sipp("flood.xml", "127.0.0.1", server.sip_port, service="100", local_ip="127.0.0.66",
+                       calls=2000, rate=1000, timeout_s=30, log_dir=tmp_path / "flood")
+    _real_call_works(server, tmp_path, "during-flood")
+    result = flood.wait()
+    assert result.successful_calls == 2000, result.summary()  # every INVITE went out
+    assert server.alive(), server.output()[-3000:]
+    health = server.health()
+    assert health["status"] == "ok" and health["engine"]["legs_in_use"] == 0
+    assert branch.events("call_refused") == []  # dropped before the engine saw them
+    _real_call_works(server, tmp_path, "after-flood")
