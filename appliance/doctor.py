@@ -63,7 +63,8 @@ def _engine() -> Check:
         "SIP engine",
         "ok",
         f"pjsua2 2.10 loaded; {DEFAULT_CAPACITY} call legs allowed ({DEFAULT_CAPACITY // 2} bridged conversations), "
-        f"hard limit {HARD_LEG_LIMIT} legs with {SHED_MARGIN} kept for sockets still closing",
+        f"the rest of the engine's {HARD_LEG_LIMIT} are kept for the sockets of calls that just ended "
+        f"(shedding starts {SHED_MARGIN} short of the limit)",
     )
 
 

@@ -2,7 +2,17 @@
 
 NOTE: pjsua2 2.10 keeps a call's two media sockets reserved for about 500 ms after the call ends
 (pjlib's ioqueue frees closed keys late), and when live calls plus recently ended calls pass 32
-the next call setup aborts the whole process. Every decision that opens a leg asks this budget.
+the next call setup aborts the whole process.
+
+Why the rule below is safe: pjsua itself refuses any INVITE beyond `capacity` live legs with a
+stateless 486 before it opens a socket (its maxCalls), so live legs never pass `capacity`. A call
+that ends moves a leg from live to closing: the sum does not grow. Only new legs make it grow,
+and there can be at most `capacity - live` of them, so live + closing stays at or below
+`capacity + closing`. Keeping closing legs at or below `hard_limit - capacity - margin` therefore
+keeps the sum within the hard limit, whatever arrives. When more calls than that have just ended,
+the engine sheds: new INVITEs are dropped in the kernel (their senders retransmit 0.5 s later)
+and no leg is dialled until enough sockets are free. `margin` covers calls that end within one
+poll of the engine, before the filter is updated.
 """
 
 from __future__ import annotations
@@ -11,24 +21,17 @@ from collections import deque
 
 __all__ = ("LegBudget",)
 
-# Sockets are freed ~0.5 s after a call ends; count the leg a little longer to be safe.
-SOCKET_RELEASE_S = 0.7
+# pjlib frees a closed socket's ioqueue key 500 ms after the close, at its next poll.
+SOCKET_RELEASE_S = 0.6
 
 
 class LegBudget:
-    """Pure bookkeeping: the caller passes the time in, nothing here reads a clock.
-
-    hard_limit: legs whose sockets the engine can hold at once (live plus closing).
-    capacity:   live legs the appliance allows itself; also pjsua's own maxCalls, so an INVITE
-                beyond it gets a stateless 486 before any socket is opened.
-    margin:     INVITEs that may already sit in the SIP socket's buffer when the engine starts
-                shedding; new legs stop `margin` short of the hard limit to leave them room.
-    """
+    """Pure bookkeeping: the caller passes the time in, nothing here reads a clock."""
 
     def __init__(self, hard_limit: int, capacity: int, margin: int) -> None:
-        if not 0 < capacity <= hard_limit - margin:
+        if not 0 < capacity < hard_limit - margin:
             raise ValueError(
-                f"capacity {capacity} must be above 0 and at most the hard limit {hard_limit} less the margin {margin}"
+                f"capacity {capacity} must be above 0 and below the hard limit {hard_limit} less the margin {margin}"
             )
         self.hard_limit = hard_limit
         self.capacity = capacity
@@ -49,11 +52,10 @@ class LegBudget:
         return self.in_use + self.closing(now)
 
     def must_shed(self, now: float) -> bool:
-        """New INVITEs must wait (dropped in the kernel, retransmitted by the caller) until sockets free up."""
-        return self.footprint(now) >= self.hard_limit - self.margin
+        """True while so many legs are closing that filling the capacity could pass the hard limit."""
+        return self.capacity + self.closing(now) + self.margin > self.hard_limit
 
     def can_dial(self, now: float) -> bool:
-        """Room for one more outbound leg without eating into the margin kept for inbound INVITEs."""
         return self.in_use < self.capacity and not self.must_shed(now)
 
     def opened(self) -> None:

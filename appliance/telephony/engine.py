@@ -48,9 +48,10 @@ log = logging.getLogger(__name__)
 POLL_MS = 10
 # Live legs plus legs whose sockets are still closing must stay at or below this (PJSUA2.md).
 HARD_LEG_LIMIT = PJSUA_MAX_CALLS
-# INVITEs that may already be queued on the SIP socket when shedding starts.
-SHED_MARGIN = 6
-DEFAULT_CAPACITY = HARD_LEG_LIMIT - SHED_MARGIN - 2
+# Legs that may end within one poll, before the source filter starts shedding (see budget.py).
+SHED_MARGIN = 2
+# 24 legs: 12 bridged conversations, leaving 8 legs' sockets for calls that just ended.
+DEFAULT_CAPACITY = 24
 # A far end that sends no RTP for this long has vanished (pjsua never ends such calls itself).
 MEDIA_TIMEOUT_S = 60.0
 MEDIA_CHECK_EVERY_S = 5.0
@@ -331,7 +332,9 @@ class Engine:
         leg = self._legs.get(call.leg_id)
         info = call.getInfo()
         if info.state == pj.PJSIP_INV_STATE_DISCONNECTED:
-            self.budget.released(time.monotonic())
+            now = time.monotonic()
+            self.budget.released(now)
+            self._apply_filter(now)  # start shedding before the next packet is read, if needed
             if call not in self._graveyard:
                 self._graveyard.append(call)
             if leg is None:
