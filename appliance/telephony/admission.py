@@ -9,7 +9,7 @@ import msgspec
 
 from appliance.telephony.messages import SipPolicy
 
-__all__ = ("Admitted", "Refused", "admit", "allowed_networks", "trunk_for")
+__all__ = ("Admitted", "Refused", "admit", "admit_registered", "allowed_networks", "trunk_for")
 
 FORBIDDEN = 403
 NOT_FOUND = 404
@@ -55,6 +55,15 @@ def admit(policy: SipPolicy, source_ip: str, did: str, *, accepting: bool) -> Ad
         return Refused(FORBIDDEN, f"source {source_ip!r} is not an IP address")
     if trunk is None and source_ip not in policy.seat_hosts:
         return Refused(FORBIDDEN, f"source {source_ip} is not a configured trunk or seat")
+    if did not in policy.dids:
+        return Refused(NOT_FOUND, f"number {did!r} is not a configured DID")
+    return Admitted(trunk)
+
+
+def admit_registered(policy: SipPolicy, trunk: str, did: str, *, accepting: bool) -> Admitted | Refused:
+    """A call to the contact the engine registered for a carrier trunk (the source was filtered)."""
+    if not accepting:
+        return Refused(UNAVAILABLE, "shutting down")
     if did not in policy.dids:
         return Refused(NOT_FOUND, f"number {did!r} is not a configured DID")
     return Admitted(trunk)

@@ -18,7 +18,7 @@ import msgspec
 import pjsua2 as pj
 
 from appliance.telephony import sipfilter
-from appliance.telephony.admission import Admitted, admit, allowed_networks
+from appliance.telephony.admission import Admitted, admit, admit_registered, allowed_networks
 from appliance.telephony.budget import LegBudget
 from appliance.telephony.legs import Leg, MediaPlan
 from appliance.telephony.messages import (
@@ -38,6 +38,7 @@ from appliance.telephony.messages import (
     Play,
     PromptFinished,
     SipPolicy,
+    TrunkRegistration,
 )
 from appliance.telephony.pjsip import PJSUA_MAX_CALLS, create_endpoint, request_user, uri_user, wav_seconds
 
@@ -86,12 +87,17 @@ class _Call(pj.Call):
 
 
 class _Account(pj.Account):
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, trunk: str | None = None) -> None:
         super().__init__()
         self.engine = engine
+        self.trunk = trunk  # set for a carrier account the engine registers
 
     def onIncomingCall(self, prm: pj.OnIncomingCallParam) -> None:
         self.engine._on_incoming_call(self, prm)
+
+    def onRegState(self, prm: pj.OnRegStateParam) -> None:
+        if self.trunk is not None:
+            self.engine._on_registration(self.trunk, prm.code, prm.reason, prm.expiration)
 
 
 class Engine:
@@ -108,6 +114,7 @@ class Engine:
         self._accepting = True
         self._legs: dict[str, Leg] = {}
         self._graveyard: list[_Call] = []
+        self.registrations: dict[str, dict[str, object]] = {}  # trunk -> state, read by health()
         self._filter_fd: int | None = None
         self._filter_key: tuple | None = None
         self._next_media_check = 0.0
@@ -140,6 +147,7 @@ class Engine:
             "hard_leg_limit": self.budget.hard_limit,
             "sip_port": self.settings.sip_port,
             "source_filter": self._filter_fd is not None,
+            "registrations": dict(self.registrations),
         }
 
     # ---- the engine thread ----------------------------------------------------------------------
@@ -175,6 +183,7 @@ class Engine:
             config.mediaConfig.transportConfig.boundAddress = self.settings.bind
         self._account.create(config, True)
         self._registrations: dict[str, pj.Account] = {}
+        self._registered_as: dict[str, TrunkRegistration] = {}
         self._moh = pj.AudioMediaPlayer()
         self._moh.createPlayer(self.settings.moh_path, 0)  # loops; one player for every caller on hold
         self._filter_fd = sipfilter.find_udp_socket_fd(self.settings.sip_port)
@@ -216,11 +225,14 @@ class Engine:
         self.budget.opened()
         source = prm.rdata.srcAddress.rsplit(":", 1)[0]
         info = call.getInfo()
-        did = request_user(prm.rdata.wholeMsg) or uri_user(info.localUri)
         caller = uri_user(info.remoteUri) or "anonymous"
-        decision = admit(self._policy, source, did, accepting=self._accepting)
-        if account is not self._account:
-            decision = Admitted(self._trunk_of_account(account))
+        if account.trunk is None:
+            did = request_user(prm.rdata.wholeMsg) or uri_user(info.localUri)
+            decision = admit(self._policy, source, did, accepting=self._accepting)
+        else:
+            # A carrier sends calls to our registered contact; the dialled number is in To.
+            did = uri_user(info.localUri)
+            decision = admit_registered(self._policy, account.trunk, did, accepting=self._accepting)
         if not isinstance(decision, Admitted):
             # NOTE: keep the Call referenced; if it died here, pjsua2 would answer 500 instead.
             self._graveyard.append(call)
@@ -233,9 +245,6 @@ class Engine:
         self._answer(call, 180)
         self._apply_filter(now)
         self._emit(CallArrived(leg.leg_id, caller, did, source, decision.trunk))
-
-    def _trunk_of_account(self, account: pj.Account) -> str | None:
-        return next((name for name, acc in self._registrations.items() if acc is account), None)
 
     def _refuse(self, call: _Call, status: int) -> None:
         param = pj.CallOpParam()
@@ -461,15 +470,22 @@ class Engine:
         self._policy = policy
         wanted = {r.trunk: r for r in policy.registrations}
         for trunk in list(self._registrations):
-            if trunk not in wanted:
+            if trunk not in wanted or wanted[trunk] != self._registered_as.get(trunk):
                 self._registrations.pop(trunk).shutdown()
+                self.registrations.pop(trunk, None)
         for trunk, registration in wanted.items():
             if trunk not in self._registrations:
+                self._registered_as[trunk] = registration
                 self._registrations[trunk] = self._register(registration)
         self._apply_filter(now, force=True)
 
-    def _register(self, registration) -> pj.Account:
-        account = _Account(self)
+    def _on_registration(self, trunk: str, code: int, reason: str, expires: int) -> None:
+        self.registrations[trunk] = {"registered": code // 100 == 2 and expires > 0, "status": code, "reason": reason}
+        log.info("trunk %s registration: %s %s", trunk, code, reason)
+
+    def _register(self, registration: TrunkRegistration) -> pj.Account:
+        account = _Account(self, registration.trunk)
+        self.registrations[registration.trunk] = {"registered": False, "status": 0, "reason": "registering"}
         config = pj.AccountConfig()
         config.idUri = registration.uri
         host = registration.uri.split("@", 1)[1]
