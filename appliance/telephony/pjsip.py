@@ -41,7 +41,18 @@ def create_endpoint(*, max_calls: int, log_level: int = 1) -> pj.Endpoint:
     cfg.logConfig.consoleLevel = log_level
     ep.libInit(cfg)
     ep.audDevManager().setNullDev()
+    _offer_only_g711(ep)
     return ep
+
+
+# Trunks and desk phones speak G.711. pjsua's defaults put Speex/16000 first, so two pjsua2
+# endpoints would talk wideband Speex resampled to the 8 kHz bridge: most of the engine's CPU.
+G711_PRIORITIES = {"PCMU/8000/1": 254, "PCMA/8000/1": 253}  # 254 is pjmedia's highest
+
+
+def _offer_only_g711(ep: pj.Endpoint) -> None:
+    for codec in ep.codecEnum2():
+        ep.codecSetPriority(codec.codecId, G711_PRIORITIES.get(codec.codecId, 0))
 
 
 def uri_user(uri: str) -> str:
