@@ -12,7 +12,8 @@ from appliance.doctor import run_checks
 from appliance.model import Agent, Did, Queue, Seat, Trunk
 from appliance.resources import migrations_dir
 from appliance.store import config as store
-from appliance.store.migrations import applied_versions, available, migrate as apply_migrations
+from appliance.store.migrations import applied_versions, available
+from appliance.store.migrations import migrate as apply_migrations
 from appliance.store.records import list_calls
 from appliance.store.users import add_user, issue_token
 
@@ -98,7 +99,8 @@ def serve(ctx: click.Context, bind: str, sip_port: int, http_port: int, sip_log_
 
         branchline serve --sip-port 5060 --http-port 8080
     """
-    from appliance.server import ServeOptions, serve as run_server  # pjsua2 loads only for commands that need it
+    from appliance.server import ServeOptions  # pjsua2 loads only for commands that need it
+    from appliance.server import serve as run_server
 
     try:
         code = run_server(data_dir(ctx), ServeOptions(bind, sip_port, http_port, sip_log_level))

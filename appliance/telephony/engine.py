@@ -21,6 +21,7 @@ from appliance.telephony import sipfilter
 from appliance.telephony.admission import Admitted, admit, admit_registered, allowed_networks
 from appliance.telephony.budget import LegBudget
 from appliance.telephony.legs import Leg, MediaPlan
+from appliance.telephony.media import MediaRouter
 from appliance.telephony.messages import (
     Answer,
     Bridge,
@@ -40,7 +41,7 @@ from appliance.telephony.messages import (
     SipPolicy,
     TrunkRegistration,
 )
-from appliance.telephony.pjsip import PJSUA_MAX_CALLS, create_endpoint, request_user, uri_user, wav_seconds
+from appliance.telephony.pjsip import PJSUA_MAX_CALLS, create_endpoint, request_user, uri_user
 
 __all__ = ("Engine", "EngineSettings", "EngineStartError")
 
@@ -186,6 +187,7 @@ class Engine:
         self._registered_as: dict[str, TrunkRegistration] = {}
         self._moh = pj.AudioMediaPlayer()
         self._moh.createPlayer(self.settings.moh_path, 0)  # loops; one player for every caller on hold
+        self._media = MediaRouter(self._moh, self._legs)
         self._filter_fd = sipfilter.find_udp_socket_fd(self.settings.sip_port)
         self._apply_filter(time.monotonic())
 
@@ -207,7 +209,7 @@ class Engine:
         for leg in list(self._legs.values()):
             if leg.prompt_ends_at and now >= leg.prompt_ends_at:
                 prompt = leg.prompt
-                self._switch_media(leg, MediaPlan.SILENCE)
+                self._media.switch(leg, MediaPlan.SILENCE)
                 self._emit(PromptFinished(leg.leg_id, prompt))
             elif leg.pending_dial and self.budget.can_dial(now):
                 self._place_call(leg, now)
@@ -291,16 +293,16 @@ class Engine:
             case Play(prompt=prompt, path=path):
                 leg.prompt = prompt
                 leg.prompt_path = path
-                self._switch_media(leg, MediaPlan.PROMPT)
+                self._media.switch(leg, MediaPlan.PROMPT)
             case MusicOnHold():
-                self._switch_media(leg, MediaPlan.MOH)
+                self._media.switch(leg, MediaPlan.MOH)
             case Bridge(leg_b=other_id):
                 other = self._legs.get(other_id)
                 if other is None:
                     return
                 leg.peer, other.peer = other.leg_id, leg.leg_id
-                self._switch_media(leg, MediaPlan.PEER)
-                self._switch_media(other, MediaPlan.PEER)
+                self._media.switch(leg, MediaPlan.PEER)
+                self._media.switch(other, MediaPlan.PEER)
             case Hangup(status=status):
                 self._hangup(leg, status)
 
@@ -349,7 +351,7 @@ class Engine:
             if leg is None:
                 return
             self._legs.pop(leg.leg_id, None)
-            self._release_media(leg)
+            self._media.release(leg)
             status = info.lastStatusCode
             reason = info.lastReason or ("hung up" if status in (0, 200) else "")
             self._emit(LegEnded(leg.leg_id, by_far_end=not leg.hung_up_here, status=status, reason=reason))
@@ -366,80 +368,9 @@ class Engine:
         # NOTE: every re-INVITE drops the call's conference connections: connect them again.
         leg = self._legs.get(call.leg_id)
         if leg is not None:
-            self._connect(leg)
+            self._media.connect(leg)
             if leg.peer and (peer := self._legs.get(leg.peer)):
-                self._connect(peer)
-
-    # ---- media ------------------------------------------------------------------------------------
-
-    def _audio(self, leg: Leg | None) -> pj.AudioMedia | None:
-        # NOTE: AudioMedia objects must not outlive the call; fetch a fresh one every time.
-        if leg is None or leg.call is None:
-            return None
-        try:
-            info = leg.call.getInfo()
-            if not any(m.status == pj.PJSUA_CALL_MEDIA_ACTIVE for m in info.media):
-                return None
-            return leg.call.getAudioMedia(-1)
-        except pj.Error:
-            return None
-
-    def _switch_media(self, leg: Leg, plan: MediaPlan) -> None:
-        self._disconnect(leg)
-        if leg.plan is MediaPlan.PROMPT and plan is not MediaPlan.PROMPT:
-            leg.player, leg.prompt, leg.prompt_ends_at = None, "", 0.0
-        if plan is not MediaPlan.PEER and leg.peer:
-            peer = self._legs.get(leg.peer)
-            leg.peer = None
-            if peer is not None and peer.plan is MediaPlan.PEER:
-                self._disconnect(peer)
-                peer.peer, peer.plan = None, MediaPlan.SILENCE
-        leg.plan = plan
-        if plan is MediaPlan.PROMPT:
-            leg.player = pj.AudioMediaPlayer()
-            leg.player.createPlayer(leg.prompt_path, pj.PJMEDIA_FILE_NO_LOOP)
-            leg.prompt_seconds = wav_seconds(leg.prompt_path)
-        self._connect(leg)
-
-    def _connect(self, leg: Leg) -> None:
-        audio = self._audio(leg)
-        if audio is None:
-            return
-        if leg.plan is MediaPlan.MOH:
-            self._moh.startTransmit(audio)
-        elif leg.plan is MediaPlan.PROMPT and leg.player is not None:
-            leg.player.startTransmit(audio)
-            if not leg.prompt_ends_at:  # the prompt is heard from the moment it is connected
-                leg.prompt_ends_at = time.monotonic() + leg.prompt_seconds
-        elif leg.plan is MediaPlan.PEER and leg.peer:
-            peer_audio = self._audio(self._legs.get(leg.peer))
-            if peer_audio is not None:
-                audio.startTransmit(peer_audio)
-                peer_audio.startTransmit(audio)
-
-    def _disconnect(self, leg: Leg) -> None:
-        audio = self._audio(leg)
-        if audio is None:
-            return
-        try:
-            if leg.plan is MediaPlan.MOH:
-                self._moh.stopTransmit(audio)
-            elif leg.plan is MediaPlan.PROMPT and leg.player is not None:
-                leg.player.stopTransmit(audio)
-            elif leg.plan is MediaPlan.PEER and leg.peer:
-                peer_audio = self._audio(self._legs.get(leg.peer))
-                if peer_audio is not None:
-                    audio.stopTransmit(peer_audio)
-                    peer_audio.stopTransmit(audio)
-        except pj.Error:
-            pass
-
-    def _release_media(self, leg: Leg) -> None:
-        # The call's conference port is already gone; only drop what we own.
-        leg.player = None
-        if leg.peer and (peer := self._legs.get(leg.peer)):
-            peer.peer, peer.plan = None, MediaPlan.SILENCE
-        leg.peer = None
+                self._media.connect(peer)
 
     def _end_silent_calls(self, now: float) -> None:
         """Hang up answered calls whose far end has sent no RTP for MEDIA_TIMEOUT_S."""
@@ -519,6 +450,7 @@ class Engine:
         # NOTE: every Call and player must be gone before libDestroy, or the process aborts.
         self._legs.clear()
         self._graveyard.clear()
+        self._media = None
         self._moh = None
         for account in self._registrations.values():
             account.shutdown()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from tests.support.branch import Branch, Server, seat_agent
 
 
 def test_login_ready_pause_logout_through_the_cli_are_logged(branch, server, phones):
@@ -43,8 +44,6 @@ def test_the_api_needs_a_token_and_answers_errors_in_one_shape(branch, server):
 
 
 def test_admin_signs_in_with_the_printed_password_and_gets_a_token(tmp_path):
-    from tests.support.branch import Branch, Server, seat_agent
-
     branch = Branch(tmp_path)
     password = branch.init().split("password: ")[1].split()[0]
     server = Server(branch).start()

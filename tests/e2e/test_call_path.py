@@ -50,7 +50,7 @@ def test_agent_hanging_up_sends_bye_to_the_caller(branch, server, phones, tmp_pa
     seat_agent(branch, server, "ann", "desk-1", desk)
     with RtpEndpoint(tone_hz=CALLER_HZ) as rtp:
         result = run_sipp("call_server_hangs_up.xml", "127.0.0.1", server.sip_port, service="100",
-                          variables={"rtp_port": rtp.port, "wait_ms": 15000}, timeout_s=30, log_dir=tmp_path / "sipp")
+                          variables={"rtp_port": rtp.port}, timeout_s=30, log_dir=tmp_path / "sipp")
     assert result.succeeded, result.summary()
     [record] = branch.calls()
     assert (record["ended_by"], record["end_reason"]) == ("agent", "agent hung up")
@@ -92,7 +92,7 @@ def test_with_nobody_logged_in_the_caller_hears_sorry_at_max_wait_and_is_release
     server.start()
     with RtpEndpoint(tone_hz=CALLER_HZ) as rtp:
         result = run_sipp("call_server_hangs_up.xml", "127.0.0.1", server.sip_port, service="100",
-                          variables={"rtp_port": rtp.port, "wait_ms": 20000}, timeout_s=40, log_dir=tmp_path / "sipp")
+                          variables={"rtp_port": rtp.port}, timeout_s=40, log_dir=tmp_path / "sipp")
         heard = rtp.received_samples()
     assert result.succeeded, result.summary()  # the server sent BYE
     assert tone_seconds(heard, 8000, SORRY_HZ) >= MIN_TONE_S, "the caller did not hear the sorry prompt"
@@ -126,7 +126,7 @@ def test_at_capacity_the_next_caller_gets_busy_at_once(branch, server, tmp_path)
     server.start()
     capacity = server.health()["engine"]["leg_capacity"]
     holders = start_sipp("call_server_hangs_up.xml", "127.0.0.1", server.sip_port, service="200",
-                         variables={"rtp_port": 9, "wait_ms": 60000}, calls=capacity, rate=20,
+                         variables={"rtp_port": 9}, calls=capacity, rate=20,
                          extra_args=["-l", str(capacity)], timeout_s=90, log_dir=tmp_path / "holders")
     try:
         wait_until(lambda: server.health()["engine"]["legs_in_use"] == capacity, 20, f"{capacity} callers waiting")

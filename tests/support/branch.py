@@ -19,7 +19,6 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-
 BRANCHLINE = [sys.executable, "-m", "appliance.cli.main"]
 # Local servers only: never route 127.0.0.1 through a proxy from the environment.
 _http = urllib.request.build_opener(urllib.request.ProxyHandler({}))

@@ -107,7 +107,7 @@ def test_caller_who_waits_succeeds_when_the_server_hangs_up(tmp_path):
     with far_end(tmp_path, "uas_answer_then_hang_up.xml",
                  variables={"hangup_ms": FAR_END_HANGS_UP_MS}) as (port, uas):
         result = call(tmp_path, "call_server_hangs_up.xml", port,
-                      variables={"rtp_port": NO_MEDIA_PORT, "wait_ms": 3000})
+                      variables={"rtp_port": NO_MEDIA_PORT})
         far = uas.wait()
 
     assert result.succeeded, result.summary()
@@ -118,7 +118,7 @@ def test_caller_who_waits_succeeds_when_the_server_hangs_up(tmp_path):
 def test_caller_who_waits_fails_and_still_hangs_up_when_the_server_never_does(tmp_path):
     with far_end(tmp_path, "uas_answer.xml") as (port, uas):
         result = call(tmp_path, "call_server_hangs_up.xml", port,
-                      variables={"rtp_port": NO_MEDIA_PORT, "wait_ms": TALK_MS})
+                      variables={"rtp_port": NO_MEDIA_PORT}, extra_args=["-recv_timeout", str(TALK_MS)])
         far = uas.wait()
 
     assert result.exit_code == EXIT_SOME_CALL_FAILED, result.summary()
