@@ -7,6 +7,8 @@ import socket
 import subprocess
 import time
 
+import pytest
+
 from tests.support.branch import BRANCHLINE, Server, free_port, seat_agent, wait_until
 
 
@@ -60,14 +62,15 @@ def test_a_database_newer_than_the_code_is_refused_at_start(branch):
     assert "Traceback" not in result.stderr
 
 
-def test_sigterm_hangs_up_live_calls_with_bye_and_exits_0_within_5_seconds(branch, server, phones):
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
+def test_stopping_hangs_up_live_calls_with_bye_and_exits_0_within_5_seconds(branch, server, phones, stop_signal):
     server.start()
     desk = phones("--tone", "2100", user="desk1")
     seat_agent(branch, server, "ann", "desk-1", desk)
     caller = phones("--call", f"sip:100@127.0.0.1:{server.sip_port}", "--tone", "1300", user="13800000001")
     desk.wait_for("answered", 10)
     caller.wait_for("answered", 5)
-    code, seconds = server.stop(signal.SIGTERM)
+    code, seconds = server.stop(stop_signal)
     assert code == 0
     assert seconds < 5
     assert caller.wait_for("ended", 2)["status"] == 200  # a BYE, not a dropped call
