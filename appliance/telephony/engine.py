@@ -117,7 +117,7 @@ class Engine:
         self._graveyard: list[_Call] = []
         self.registrations: dict[str, dict[str, object]] = {}  # trunk -> state, read by health()
         self._filter_fd: int | None = None
-        self._filter_key: tuple | None = None
+        self._filter_key: tuple[bool, SipPolicy] | None = None
         self._next_media_check = 0.0
 
     # ---- the owner thread's API (thread-safe) -------------------------------------------------
@@ -178,8 +178,8 @@ class Engine:
         self._ep.libStart()
         self._account = _Account(self)
         config = pj.AccountConfig()
-        host = self.settings.bind if self.settings.bind != "0.0.0.0" else "127.0.0.1"
-        config.idUri = f"sip:branchline@{host}:{self.settings.sip_port}"
+        self._host = self.settings.bind if self.settings.bind != "0.0.0.0" else "127.0.0.1"
+        config.idUri = f"sip:branchline@{self._host}:{self.settings.sip_port}"
         if self.settings.bind != "0.0.0.0":
             config.mediaConfig.transportConfig.boundAddress = self.settings.bind
         self._account.create(config, True)
@@ -273,8 +273,8 @@ class Engine:
                     self._accepting = False
                     for leg in list(self._legs.values()):
                         self._hangup(leg, 0)
-                case Dial(leg_id=leg_id, uri=uri):
-                    leg = Leg(leg_id, None, inbound=False, pending_dial=uri)
+                case Dial(leg_id=leg_id, uri=uri, caller=caller):
+                    leg = Leg(leg_id, None, inbound=False, pending_dial=uri, caller=caller)
                     self._legs[leg_id] = leg
                     if self.budget.can_dial(now):
                         self._place_call(leg, now)
@@ -312,6 +312,14 @@ class Engine:
         call.leg_id = leg.leg_id
         leg.call = call
         param = pj.CallOpParam(True)
+        # NOTE: pjsua2 2.10 takes From from the account, so the caller's number travels in the
+        # headers desk phones show on their screen (P-Asserted-Identity, Remote-Party-ID).
+        if leg.caller:
+            identity = f"<sip:{leg.caller}@{self._host}>"
+            for name, value in (("P-Asserted-Identity", identity), ("Remote-Party-ID", f"{identity};party=calling")):
+                header = pj.SipHeader()
+                header.hName, header.hValue = name, value
+                param.txOption.headers.append(header)
         try:
             call.makeCall(uri, param)
         except pj.Error as exc:
@@ -431,12 +439,12 @@ class Engine:
     def _apply_filter(self, now: float, *, force: bool = False) -> None:
         if self._filter_fd is None:
             return
-        shed = self.budget.must_shed(now) or not self._accepting
-        networks = allowed_networks(self._policy)
-        key = (shed, tuple(networks))
+        # Runs on every poll: compare cheaply, rebuild the program only when something changed.
+        key = (self.budget.must_shed(now) or not self._accepting, self._policy)
         if key == self._filter_key and not force:
             return
-        sipfilter.attach(self._filter_fd, sipfilter.build_program(networks, drop_invites=shed))
+        networks = allowed_networks(self._policy)
+        sipfilter.attach(self._filter_fd, sipfilter.build_program(networks, drop_invites=key[0]))
         self._filter_key = key
 
     def _teardown(self) -> None:

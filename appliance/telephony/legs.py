@@ -24,6 +24,7 @@ class Leg:
     call: Any  # the pjsua2 call; None while an outbound leg waits for room in the leg budget
     inbound: bool
     pending_dial: str | None = None
+    caller: str = ""  # the caller's number, shown on the seat phone we dial
     answered: bool = False
     rang: bool = False
     hung_up_here: bool = False

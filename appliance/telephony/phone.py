@@ -41,6 +41,15 @@ class PhoneSettings(msgspec.Struct, frozen=True):
     max_calls: int = 8
 
 
+def _header(message: str, name: str) -> str:
+    """The value of a header in a raw SIP message, or ''."""
+    prefix = name.lower() + ":"
+    for line in message.split("\r\n\r\n", 1)[0].splitlines()[1:]:
+        if line.lower().startswith(prefix):
+            return line.split(":", 1)[1].strip()
+    return ""
+
+
 def _say(event: str, **fields: object) -> None:
     sys.stdout.write(json.dumps({"event": event, **fields}) + "\n")
     sys.stdout.flush()
@@ -115,7 +124,10 @@ class Phone:
         call = _PhoneCall(self, account, prm.callId)
         self.calls.append(call)
         info = call.getInfo()
-        _say("incoming", call=call.number, caller=uri_user(info.remoteUri), source=prm.rdata.srcAddress)
+        # Like a desk phone, show the asserted caller when the call carries one.
+        asserted = _header(prm.rdata.wholeMsg, "P-Asserted-Identity")
+        caller = uri_user(asserted) if asserted else uri_user(info.remoteUri)
+        _say("incoming", call=call.number, caller=caller, source=prm.rdata.srcAddress)
         param = pj.CallOpParam()
         if self.settings.answer == "busy":
             param.statusCode = 486

@@ -22,6 +22,7 @@ def test_caller_is_bridged_to_the_agent_with_audio_both_ways_and_a_full_record(b
         heard_by_caller = rtp.received_samples()
     assert result.succeeded, result.summary()
 
+    assert desk.wait_for("incoming", 1)["caller"] == "sipp"  # the seat phone shows who is calling
     ended = desk.wait_for("ended", 5)
     assert ended["status"] == 200
     agent_heard, rate = read_wav(ended["recording"])
