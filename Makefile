@@ -1,7 +1,10 @@
 # Branchline: `make run` brings up a demo branch, `make test` runs every test. Both work on a
 # fresh machine: they create the virtualenv and install what they need.
 
-PYTHON ?= $(shell command -v python3.12 || command -v python3.11 || echo python3)
+# The first Python 3.12 or 3.11 that really runs (a pyenv shim may exist for a version it cannot run).
+PYTHON ?= $(shell for p in python3.12 python3.11 python3; do \
+	$$p -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 12))' >/dev/null 2>&1 && { command -v $$p; break; }; \
+	done)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -9,7 +12,7 @@ STAMP := $(VENV)/.installed
 .PHONY: run test unit e2e bench system-deps clean
 
 $(STAMP): pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] <= (3, 12) else "Branchline needs Python 3.11 or 3.12 (the pjsua2 wheels stop at 3.12); set PYTHON=/path/to/python3.12")'
+	@test -n "$(PYTHON)" || { echo "Branchline needs Python 3.11 or 3.12 (the pjsua2 wheels stop at 3.12): install one, or set PYTHON=/path/to/python3.12" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'

@@ -72,6 +72,19 @@ class EngineSettings(msgspec.Struct, frozen=True):
     log_level: int = 1
 
 
+def _guarded(callback: Callable[..., None], *args: object) -> None:
+    """Run an engine handler from a pjsua2 callback or the engine loop.
+
+    NOTE: an exception escaping a SWIG director method becomes a C++ exception inside pjsip,
+    which terminates the process; one escaping the loop would stop all telephony. Log it
+    instead: one bad call must not end every call.
+    """
+    try:
+        callback(*args)
+    except Exception:
+        log.exception("telephony callback %s failed", getattr(callback, "__name__", callback))
+
+
 class _Call(pj.Call):
     """A pjsua2 call that reports its state changes to the engine. Holds no logic of its own."""
 
@@ -81,10 +94,10 @@ class _Call(pj.Call):
         self.leg_id = ""
 
     def onCallState(self, prm: pj.OnCallStateParam) -> None:
-        self.engine._on_call_state(self)
+        _guarded(self.engine._on_call_state, self)
 
     def onCallMediaState(self, prm: pj.OnCallMediaStateParam) -> None:
-        self.engine._on_media_state(self)
+        _guarded(self.engine._on_media_state, self)
 
 
 class _Account(pj.Account):
@@ -94,11 +107,11 @@ class _Account(pj.Account):
         self.trunk = trunk  # set for a carrier account the engine registers
 
     def onIncomingCall(self, prm: pj.OnIncomingCallParam) -> None:
-        self.engine._on_incoming_call(self, prm)
+        _guarded(self.engine._on_incoming_call, self, prm)
 
     def onRegState(self, prm: pj.OnRegStateParam) -> None:
         if self.trunk is not None:
-            self.engine._on_registration(self.trunk, prm.code, prm.reason, prm.expiration)
+            _guarded(self.engine._on_registration, self.trunk, prm.code, prm.reason, prm.expiration)
 
 
 class Engine:
@@ -202,8 +215,8 @@ class Engine:
                     break
                 if command is None:
                     return
-                self._execute(command, now)
-            self._run_timers(now)
+                _guarded(self._execute, command, now)
+            _guarded(self._run_timers, now)
 
     def _run_timers(self, now: float) -> None:
         for leg in list(self._legs.values()):
