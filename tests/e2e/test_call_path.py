@@ -29,7 +29,7 @@ def test_caller_is_bridged_to_the_agent_with_audio_both_ways_and_a_full_record(b
     assert tone_seconds(agent_heard, rate, CALLER_HZ) >= MIN_TONE_S, "the caller's voice did not reach the agent"
     assert tone_seconds(heard_by_caller, 8000, AGENT_HZ) >= MIN_TONE_S, "the agent's voice did not reach the caller"
 
-    [record] = branch.calls()
+    [record] = branch.ended_calls(1)
     assert record["caller"] == "sipp"
     assert (record["did"], record["trunk"], record["queue"]) == ("100", "local", "general")
     assert (record["agent_id"], record["seat"]) == ("ann", "desk-1")
@@ -53,7 +53,7 @@ def test_agent_hanging_up_sends_bye_to_the_caller(branch, server, phones, tmp_pa
         result = run_sipp("call_server_hangs_up.xml", "127.0.0.1", server.sip_port, service="100",
                           variables={"rtp_port": rtp.port}, timeout_s=30, log_dir=tmp_path / "sipp")
     assert result.succeeded, result.summary()
-    [record] = branch.calls()
+    [record] = branch.ended_calls(1)
     assert (record["ended_by"], record["end_reason"]) == ("agent", "agent hung up")
     wait_until(lambda: _status(server, "ann") == "ready", 5, "ann back to ready after a 1 s wrap-up")
 
@@ -69,7 +69,7 @@ def test_ring_no_answer_pauses_the_agent_and_the_next_agent_gets_the_call(branch
                           variables={"rtp_port": rtp.port, "talk_ms": 6000}, timeout_s=30, log_dir=tmp_path / "sipp")
     assert result.succeeded, result.summary()
     assert away.wait_for("ended", 5)["status"] == 487  # the appliance cancelled the ringing
-    [record] = branch.calls()
+    [record] = branch.ended_calls(1)
     assert [(o["agent_id"], o["outcome"]) for o in record["offers"]] == [("ann", "no_answer"), ("bob", "answered")]
     assert record["agent_id"] == "bob"
     status, ann = server.api("GET", "/api/v1/agents/ann")
@@ -84,7 +84,7 @@ def test_busy_phone_passes_the_call_to_the_next_agent(branch, server, phones, tm
         result = run_sipp("call_caller_hangs_up.xml", "127.0.0.1", server.sip_port, service="100",
                           variables={"rtp_port": rtp.port, "talk_ms": 4000}, timeout_s=30, log_dir=tmp_path / "sipp")
     assert result.succeeded, result.summary()
-    [record] = branch.calls()
+    [record] = branch.ended_calls(1)
     assert [(o["agent_id"], o["outcome"]) for o in record["offers"]] == [("ann", "busy"), ("bob", "answered")]
     assert _status(server, "ann") == "ready"
 
@@ -97,7 +97,7 @@ def test_with_nobody_logged_in_the_caller_hears_sorry_at_max_wait_and_is_release
         heard = rtp.received_samples()
     assert result.succeeded, result.summary()  # the server sent BYE
     assert tone_seconds(heard, 8000, SORRY_HZ) >= MIN_TONE_S, "the caller did not hear the sorry prompt"
-    [record] = branch.calls()
+    [record] = branch.ended_calls(1)
     assert (record["ended_by"], record["end_reason"], record["agent_id"]) == ("system", "max_wait", None)
     assert record["offers"] == []
     assert [e["kind"] for e in branch.events() if e["call_id"] == record["id"]][-2:] == ["call_gave_up", "call_ended"]
@@ -108,7 +108,7 @@ def test_unknown_number_gets_404(branch, server, tmp_path):
     result = run_sipp("reject.xml", "127.0.0.1", server.sip_port, service="999", timeout_s=15, log_dir=tmp_path / "sipp")
     assert result.succeeded, result.summary()
     assert result.status_codes[-1] == 404
-    [event] = branch.events("call_refused")
+    [event] = wait_until(lambda: branch.events("call_refused"), 5, "the refusal in the event log")
     assert (event["details"]["status"], event["details"]["did"]) == (404, "999")
 
 

@@ -86,6 +86,14 @@ class Branch:
     def calls(self) -> list[dict[str, Any]]:
         return json.loads(self.cli("calls", "--json", "--limit", "1000").stdout)
 
+    def ended_calls(self, count: int, timeout: float = 5) -> list[dict[str, Any]]:
+        """The call records once there are `count` and every one has ended (the server writes a
+        call's end as it handles the BYE, a moment after the far end has seen the 200 OK)."""
+        return wait_until(
+            lambda: (calls := self.calls()) and len(calls) == count and all(c["ended_at"] for c in calls) and calls,
+            timeout, f"{count} ended call record(s)",
+        )
+
     def events(self, kind: str | None = None) -> list[dict[str, Any]]:
         import apsw
 
