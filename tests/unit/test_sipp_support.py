@@ -6,7 +6,6 @@ each caller scenario reports when the other side answers, hangs up, rejects or s
 
 from __future__ import annotations
 
-import shutil
 import socket
 import time
 from contextlib import contextmanager
@@ -24,8 +23,6 @@ from tests.support.sipp import (
     scenario_variables,
     start_sipp,
 )
-
-pytestmark = pytest.mark.skipif(shutil.which("sipp") is None, reason="needs SIPp (apt-get install sip-tester)")
 
 LOOPBACK = "127.0.0.1"
 UNCONFIGURED_SOURCE = "127.0.0.66"
