@@ -126,6 +126,8 @@ class _App:
             log_level="warning",
             websockets=True,
         )
+        # Granian warns that embedding is experimental on every start: true, known, and noise to an admin.
+        logging.getLogger("_granian").addFilter(lambda record: "experimental" not in record.getMessage())
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, running.stop.set)

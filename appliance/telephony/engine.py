@@ -254,7 +254,8 @@ class Engine:
             self._refuse(call, decision.status)
             self._emit(CallRefused(source, did, decision.status, decision.reason))
             return
-        leg = Leg(f"{time.strftime('%Y%m%d%H%M%S')}-{secrets.token_hex(3)}", call, inbound=True)
+        # Call ids sort by arrival (UTC, like every stored time) and stay unique across restarts.
+        leg = Leg(f"{time.strftime('%Y%m%d%H%M%S', time.gmtime())}-{secrets.token_hex(3)}", call, inbound=True)
         call.leg_id = leg.leg_id
         self._legs[leg.leg_id] = leg
         self._answer(call, 180)

@@ -101,6 +101,8 @@ class Phone:
         config.mediaConfig.transportConfig.boundAddress = settings.host
         self.account.create(config, True)
         self.tone = None
+        if settings.record_dir:
+            Path(settings.record_dir).mkdir(parents=True, exist_ok=True)
         if settings.tone_hz:
             self.tone = pj.ToneGenerator()
             self.tone.createToneGenerator(8000, 1)
