@@ -10,6 +10,8 @@ import wave
 
 import pjsua2 as pj
 
+from appliance.telephony.sdpguard import SdpGuard
+
 __all__ = ("PJSUA_MAX_CALLS", "create_endpoint", "request_user", "uri_user", "wav_seconds")
 
 # Compile-time constant of the pjsua2-python 2.10.post6 wheel: maxCalls above it is clamped.
@@ -42,6 +44,9 @@ def create_endpoint(*, max_calls: int, log_level: int = 1) -> pj.Endpoint:
     ep.libInit(cfg)
     ep.audDevManager().setNullDev()
     _offer_only_g711(ep)
+    # NOTE: malformed SDP aborts this pjsip build; refuse it before pjsip parses it.
+    ep.sdp_guard = SdpGuard()  # kept on the endpoint: pjsip calls into it for its whole life
+    ep.sdp_guard.register()
     return ep
 
 

@@ -82,3 +82,57 @@ def test_a_flood_of_invites_from_an_unknown_source_does_not_stop_real_calls(bran
     assert health["status"] == "ok" and health["engine"]["legs_in_use"] == 0
     assert branch.events("call_refused") == []  # dropped before the engine saw them
     _real_call_works(server, tmp_path, "after-flood")
+
+
+MALFORMED = [
+    b"",
+    b"\x00" * 64,
+    b"INVITE",
+    b"INVITE sip:100@127.0.0.1 SIP/2.0\r\n\r\n",
+    b"INVITE sip:100@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK1\r\nCall-ID: x\r\n"
+    b"CSeq: nonsense INVITE\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:100@127.0.0.1>\r\nContent-Length: 999999\r\n\r\n",
+    b"SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bKnothing\r\nCall-ID: none\r\nCSeq: 1 INVITE\r\n\r\n",
+    b"BYE sip:branchline@127.0.0.1 SIP/2.0\r\nCall-ID: \xff\xfe\r\n\r\n",
+    b"OPTIONS sip:100@127.0.0.1 SIP/2.0\r\n" + b"X-Long: " + b"a" * 60000 + b"\r\n\r\n",
+]
+
+
+def _invite_with_sdp(sdp: bytes, n: int) -> bytes:
+    head = (
+        f"INVITE sip:100@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bKsdp{n}\r\n"
+        f"Max-Forwards: 70\r\nFrom: <sip:fuzz@127.0.0.1>;tag=f{n}\r\nTo: <sip:100@127.0.0.1>\r\n"
+        f"Call-ID: sdp-{n}@fuzz\r\nCSeq: 1 INVITE\r\nContact: <sip:fuzz@127.0.0.1:9>\r\n"
+        f"Content-Type: application/sdp\r\nContent-Length: {len(sdp)}\r\n\r\n"
+    )
+    return head.encode() + sdp
+
+
+BROKEN_SDP = [b"v=0\r\n", b"garbage", b"v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 999.1.1.1\r\nt=0 0\r\nm=audio 70000 RTP/AVP 0\r\n",
+              b"v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=video 4000 RTP/AVP 96\r\n"]
+
+
+def test_malformed_sip_from_a_trunk_never_stops_the_server(branch, server, phones, tmp_path):
+    import random
+    import socket
+
+    server.start()
+    _staff(branch, server, phones, 1)
+    rng = random.Random(20261129)
+    packets = [*MALFORMED, *(_invite_with_sdp(sdp, i) for i, sdp in enumerate(BROKEN_SDP))]
+    packets += [bytes(rng.getrandbits(8) for _ in range(rng.randint(1, 1400))) for _ in range(200)]
+    # Random mutations of a valid INVITE: bytes flipped, cut short, headers repeated.
+    valid = _invite_with_sdp(b"v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\n", 999)
+    for _ in range(300):
+        mutated = bytearray(valid)
+        for _ in range(rng.randint(1, 8)):
+            mutated[rng.randrange(len(mutated))] = rng.getrandbits(8)
+        packets.append(bytes(mutated[: rng.randint(10, len(mutated))]))
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sender:
+        sender.bind(("127.0.0.1", 0))
+        for packet in packets:
+            sender.sendto(packet, ("127.0.0.1", server.sip_port))
+            time.sleep(0.002)
+    time.sleep(1)
+    assert server.alive(), server.output()[-3000:]
+    assert server.health()["status"] == "ok"
+    _real_call_works(server, tmp_path, "after-garbage")
