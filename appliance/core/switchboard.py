@@ -196,7 +196,10 @@ class Switchboard:
         if call is None:
             return
         if call.agent_leg:
+            self._agent_legs.pop(call.agent_leg, None)
             self._send(Hangup(call.agent_leg))
+            if call.phase != "talking":  # the caller left while the agent's phone rang
+                self._close_offer(call, OfferOutcome.CALLER_LEFT.value, now)
         ended_by = call.released_by_us or "caller"
         record = call.record
         record.ended_at, record.ended_by = iso(now), ended_by

@@ -76,6 +76,21 @@ def test_ring_no_answer_pauses_the_agent_and_the_next_agent_gets_the_call(branch
     assert (ann["status"], ann["reason"]) == ("not_ready", "missed")
 
 
+def test_caller_leaving_while_the_phone_rings_stops_the_ringing_and_keeps_the_agent_ready(branch, server, phones, tmp_path):
+    server.start()
+    desk = phones("--answer", "never", user="desk1")
+    seat_agent(branch, server, "ann", "desk-1", desk)
+    with RtpEndpoint(tone_hz=CALLER_HZ) as rtp:
+        result = run_sipp("call_caller_hangs_up.xml", "127.0.0.1", server.sip_port, service="100",
+                          variables={"rtp_port": rtp.port, "talk_ms": 1500}, timeout_s=30, log_dir=tmp_path / "sipp")
+    assert result.succeeded, result.summary()
+    assert desk.wait_for("ended", 5)["status"] == 487
+    [record] = branch.ended_calls(1)
+    assert [(o["agent_id"], o["outcome"]) for o in record["offers"]] == [("ann", "caller_left")]
+    assert (record["agent_id"], record["ended_by"]) == (None, "caller")
+    assert _status(server, "ann") == "ready"
+
+
 def test_busy_phone_passes_the_call_to_the_next_agent(branch, server, phones, tmp_path):
     server.start()
     seat_agent(branch, server, "ann", "desk-1", phones("--answer", "busy", user="desk1"))
