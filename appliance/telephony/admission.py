@@ -9,7 +9,7 @@ import msgspec
 
 from appliance.telephony.messages import SipPolicy
 
-__all__ = ("Admitted", "Refused", "admit", "admit_registered", "allowed_networks", "trunk_for")
+__all__ = ("Admitted", "Refused", "admit", "allowed_networks", "dialled_number", "trunk_for")
 
 FORBIDDEN = 403
 NOT_FOUND = 404
@@ -60,10 +60,10 @@ def admit(policy: SipPolicy, source_ip: str, did: str, *, accepting: bool) -> Ad
     return Admitted(trunk)
 
 
-def admit_registered(policy: SipPolicy, trunk: str, did: str, *, accepting: bool) -> Admitted | Refused:
-    """A call to the contact the engine registered for a carrier trunk (the source was filtered)."""
-    if not accepting:
-        return Refused(UNAVAILABLE, "shutting down")
-    if did not in policy.dids:
-        return Refused(NOT_FOUND, f"number {did!r} is not a configured DID")
-    return Admitted(trunk)
+
+def dialled_number(policy: SipPolicy, request_user: str, to_user: str) -> str:
+    """The DID of an INVITE: a gateway puts it in the Request-URI; a carrier delivering to the
+    contact we registered puts our account there and the dialled number in To."""
+    if request_user in policy.dids or not to_user:
+        return request_user
+    return to_user

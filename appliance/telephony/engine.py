@@ -18,7 +18,7 @@ import msgspec
 import pjsua2 as pj
 
 from appliance.telephony import sipfilter
-from appliance.telephony.admission import Admitted, admit, admit_registered, allowed_networks
+from appliance.telephony.admission import Admitted, admit, allowed_networks, dialled_number
 from appliance.telephony.budget import LegBudget
 from appliance.telephony.legs import Leg, MediaPlan
 from appliance.telephony.media import MediaRouter
@@ -241,13 +241,8 @@ class Engine:
         source = prm.rdata.srcAddress.rsplit(":", 1)[0]
         info = call.getInfo()
         caller = uri_user(info.remoteUri) or "anonymous"
-        if account.trunk is None:
-            did = request_user(prm.rdata.wholeMsg) or uri_user(info.localUri)
-            decision = admit(self._policy, source, did, accepting=self._accepting)
-        else:
-            # A carrier sends calls to our registered contact; the dialled number is in To.
-            did = uri_user(info.localUri)
-            decision = admit_registered(self._policy, account.trunk, did, accepting=self._accepting)
+        did = dialled_number(self._policy, request_user(prm.rdata.wholeMsg), uri_user(info.localUri))
+        decision = admit(self._policy, source, did, accepting=self._accepting)
         if not isinstance(decision, Admitted):
             # NOTE: keep the Call referenced; if it died here, pjsua2 would answer 500 instead.
             self._graveyard.append(call)

@@ -7,7 +7,7 @@ import socket
 import pytest
 
 from appliance.telephony import sipfilter
-from appliance.telephony.admission import Admitted, Refused, admit, allowed_networks
+from appliance.telephony.admission import Admitted, Refused, admit, allowed_networks, dialled_number
 from appliance.telephony.messages import SipPolicy
 
 POLICY = SipPolicy(
@@ -32,6 +32,12 @@ def test_unknown_source_gets_403_and_unknown_number_gets_404():
 
 def test_a_stopping_server_answers_503():
     assert admit(POLICY, "192.0.2.44", "100", accepting=False).status == 503
+
+
+def test_the_dialled_number_comes_from_the_request_uri_or_else_from_to():
+    assert dialled_number(POLICY, "100", "100") == "100"  # a gateway: the DID in both
+    assert dialled_number(POLICY, "0201234", "100") == "100"  # a carrier: our account, DID in To
+    assert dialled_number(POLICY, "999", "") == "999"  # nothing better: refused later as unknown
 
 
 def test_allowed_networks_cover_trunks_and_seat_hosts():
