@@ -12,6 +12,7 @@ import msgspec
 from appliance.core.prompts import PromptLibrary
 from appliance.datadir import DataDir
 from appliance.errors import BranchlineError
+from appliance.ports import bind_error
 from appliance.resources import migrations_dir, prompts_dir
 from appliance.store.config import load_config
 from appliance.store.database import StoreError
@@ -84,15 +85,8 @@ def _server(data: DataDir) -> Check:
 
 
 def _ports_free() -> Check:
-    busy = []
-    for port, kind, label in ((5060, socket.SOCK_DGRAM, "SIP 5060/udp"), (8080, socket.SOCK_STREAM, "HTTP 8080/tcp")):
-        probe = socket.socket(socket.AF_INET, kind)
-        try:
-            probe.bind(("0.0.0.0", port))
-        except OSError:
-            busy.append(label)
-        finally:
-            probe.close()
+    defaults = ((5060, socket.SOCK_DGRAM, "SIP 5060/udp"), (8080, socket.SOCK_STREAM, "HTTP 8080/tcp"))
+    busy = [label for port, kind, label in defaults if bind_error("0.0.0.0", port, kind) is not None]
     if busy:
         return Check("ports", "warn", f"the server is not running and {', '.join(busy)} is taken by another program",
                      "stop that program, or pass --sip-port/--http-port to 'branchline serve'")

@@ -25,6 +25,7 @@ from appliance.core.switchboard import Switchboard
 from appliance.datadir import DataDir
 from appliance.errors import BranchlineError
 from appliance.model import BranchConfig, parse_sip_uri
+from appliance.ports import bind_error
 from appliance.resources import prompts_dir
 from appliance.store.config import load_config
 from appliance.store.database import data_version
@@ -85,17 +86,12 @@ def _resolve(host: str) -> list[str]:
 
 
 def _check_port_free(bind: str, port: int, kind: int, what: str, flag: str) -> None:
-    probe = socket.socket(socket.AF_INET, kind)
-    try:
-        if kind == socket.SOCK_STREAM:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        probe.bind((bind, port))
-    except OSError as exc:
-        if exc.errno == errno.EADDRINUSE:
-            raise StartupError(f"{what} port {port} on {bind} is already in use: stop the other program or pass {flag}.") from None
-        raise StartupError(f"cannot use {what} port {port} on {bind}: {exc.strerror}.") from None
-    finally:
-        probe.close()
+    error = bind_error(bind, port, kind)
+    if error is None:
+        return
+    if error.errno == errno.EADDRINUSE:
+        raise StartupError(f"{what} port {port} on {bind} is already in use: stop the other program or pass {flag}.")
+    raise StartupError(f"cannot use {what} port {port} on {bind}: {error.strerror}.")
 
 
 @dataclass

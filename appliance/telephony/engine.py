@@ -258,12 +258,10 @@ class Engine:
         self._emit(CallArrived(leg.leg_id, caller, did, source, decision.trunk))
 
     def _refuse(self, call: _Call, status: int) -> None:
-        param = pj.CallOpParam()
-        param.statusCode = status
         try:
-            call.answer(param)
+            self._answer(call, status)
         except pj.Error:
-            pass
+            pass  # the far end may already have given up; the call ends either way
 
     @staticmethod
     def _answer(call: _Call, status: int) -> None:
