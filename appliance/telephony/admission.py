@@ -60,7 +60,6 @@ def admit(policy: SipPolicy, source_ip: str, did: str, *, accepting: bool) -> Ad
     return Admitted(trunk)
 
 
-
 def dialled_number(policy: SipPolicy, request_user: str, to_user: str) -> str:
     """The DID of an INVITE: a gateway puts it in the Request-URI; a carrier delivering to the
     contact we registered puts our account there and the dialled number in To."""

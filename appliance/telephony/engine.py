@@ -101,17 +101,17 @@ class _Call(pj.Call):
 
 
 class _Account(pj.Account):
-    def __init__(self, engine: Engine, trunk: str | None = None) -> None:
+    def __init__(self, engine: Engine, registration: TrunkRegistration | None = None) -> None:
         super().__init__()
         self.engine = engine
-        self.trunk = trunk  # set for a carrier account the engine registers
+        self.registration = registration  # set for a carrier account the engine registers
 
     def onIncomingCall(self, prm: pj.OnIncomingCallParam) -> None:
         _guarded(self.engine._on_incoming_call, self, prm)
 
     def onRegState(self, prm: pj.OnRegStateParam) -> None:
-        if self.trunk is not None:
-            _guarded(self.engine._on_registration, self.trunk, prm.code, prm.reason, prm.expiration)
+        if self.registration is not None:
+            _guarded(self.engine._on_registration, self.registration.trunk, prm.code, prm.reason, prm.expiration)
 
 
 class Engine:
@@ -128,7 +128,7 @@ class Engine:
         self._accepting = True
         self._legs: dict[str, Leg] = {}
         self._graveyard: list[_Call] = []
-        self.registrations: dict[str, dict[str, object]] = {}  # trunk -> state, read by health()
+        self.registration_states: dict[str, dict[str, object]] = {}  # trunk -> state, read by health()
         self._filter_fd: int | None = None
         self._filter_key: tuple[bool, SipPolicy] | None = None
         self._next_media_check = 0.0
@@ -161,7 +161,7 @@ class Engine:
             "hard_leg_limit": self.budget.hard_limit,
             "sip_port": self.settings.sip_port,
             "source_filter": self._filter_fd is not None,
-            "registrations": dict(self.registrations),
+            "registrations": dict(self.registration_states),
         }
 
     # ---- the engine thread ----------------------------------------------------------------------
@@ -196,8 +196,7 @@ class Engine:
         if self.settings.bind != "0.0.0.0":
             config.mediaConfig.transportConfig.boundAddress = self.settings.bind
         self._account.create(config, True)
-        self._registrations: dict[str, pj.Account] = {}
-        self._registered_as: dict[str, TrunkRegistration] = {}
+        self._registrations: dict[str, _Account] = {}  # trunk -> its registered carrier account
         self._moh = pj.AudioMediaPlayer()
         self._moh.createPlayer(self.settings.moh_path, 0)  # loops; one player for every caller on hold
         self._media = MediaRouter(self._moh, self._legs)
@@ -415,23 +414,22 @@ class Engine:
     def _set_policy(self, policy: SipPolicy, now: float) -> None:
         self._policy = policy
         wanted = {r.trunk: r for r in policy.registrations}
-        for trunk in list(self._registrations):
-            if trunk not in wanted or wanted[trunk] != self._registered_as.get(trunk):
+        for trunk, account in list(self._registrations.items()):
+            if wanted.get(trunk) != account.registration:  # removed, or its account or password changed
                 self._registrations.pop(trunk).shutdown()
-                self.registrations.pop(trunk, None)
+                self.registration_states.pop(trunk, None)
         for trunk, registration in wanted.items():
             if trunk not in self._registrations:
-                self._registered_as[trunk] = registration
                 self._registrations[trunk] = self._register(registration)
         self._apply_filter(now, force=True)
 
     def _on_registration(self, trunk: str, code: int, reason: str, expires: int) -> None:
-        self.registrations[trunk] = {"registered": code // 100 == 2 and expires > 0, "status": code, "reason": reason}
+        self.registration_states[trunk] = {"registered": code // 100 == 2 and expires > 0, "status": code, "reason": reason}
         log.info("trunk %s registration: %s %s", trunk, code, reason)
 
-    def _register(self, registration: TrunkRegistration) -> pj.Account:
-        account = _Account(self, registration.trunk)
-        self.registrations[registration.trunk] = {"registered": False, "status": 0, "reason": "registering"}
+    def _register(self, registration: TrunkRegistration) -> _Account:
+        account = _Account(self, registration)
+        self.registration_states[registration.trunk] = {"registered": False, "status": 0, "reason": "registering"}
         config = pj.AccountConfig()
         config.idUri = registration.uri
         host = registration.uri.split("@", 1)[1]
