@@ -17,6 +17,7 @@ from collections.abc import Callable
 import msgspec
 import pjsua2 as pj
 
+from appliance.model import parse_sip_uri
 from appliance.telephony import sipfilter
 from appliance.telephony.admission import Admitted, admit, allowed_networks, dialled_number
 from appliance.telephony.budget import LegBudget
@@ -41,7 +42,8 @@ from appliance.telephony.messages import (
     SipPolicy,
     TrunkRegistration,
 )
-from appliance.telephony.pjsip import PJSUA_MAX_CALLS, create_endpoint, request_user, uri_user
+from appliance.telephony.pjsip import PJSUA_MAX_CALLS, create_endpoint
+from appliance.telephony.sipmsg import request_user, uri_user
 
 __all__ = ("Engine", "EngineSettings", "EngineStartError")
 
@@ -431,11 +433,10 @@ class Engine:
         account = _Account(self, registration)
         self.registration_states[registration.trunk] = {"registered": False, "status": 0, "reason": "registering"}
         config = pj.AccountConfig()
+        uri = parse_sip_uri(registration.uri)
         config.idUri = registration.uri
-        host = registration.uri.split("@", 1)[1]
-        config.regConfig.registrarUri = f"sip:{host}"
-        user = uri_user(registration.uri)
-        config.sipConfig.authCreds.append(pj.AuthCredInfo("digest", "*", user, 0, registration.password))
+        config.regConfig.registrarUri = f"sip:{uri.host}:{uri.port}"
+        config.sipConfig.authCreds.append(pj.AuthCredInfo("digest", "*", uri.user, 0, registration.password))
         if self.settings.bind != "0.0.0.0":
             config.mediaConfig.transportConfig.boundAddress = self.settings.bind
         account.create(config)

@@ -18,7 +18,8 @@ from pathlib import Path
 import msgspec
 import pjsua2 as pj
 
-from appliance.telephony.pjsip import create_endpoint, uri_user
+from appliance.telephony.pjsip import create_endpoint
+from appliance.telephony.sipmsg import header_value, split_message, uri_user
 
 __all__ = ("PhoneSettings", "run_phone")
 
@@ -39,15 +40,6 @@ class PhoneSettings(msgspec.Struct, frozen=True):
     digits: str = ""
     hangup_after: float = 0.0
     max_calls: int = 8
-
-
-def _header(message: str, name: str) -> str:
-    """The value of a header in a raw SIP message, or ''."""
-    prefix = name.lower() + ":"
-    for line in message.split("\r\n\r\n", 1)[0].splitlines()[1:]:
-        if line.lower().startswith(prefix):
-            return line.split(":", 1)[1].strip()
-    return ""
 
 
 def _say(event: str, **fields: object) -> None:
@@ -127,7 +119,7 @@ class Phone:
         self.calls.append(call)
         info = call.getInfo()
         # Like a desk phone, show the asserted caller when the call carries one.
-        asserted = _header(prm.rdata.wholeMsg, "P-Asserted-Identity")
+        asserted = header_value(split_message(prm.rdata.wholeMsg)[0], "p-asserted-identity")
         caller = uri_user(asserted) if asserted else uri_user(info.remoteUri)
         _say("incoming", call=call.number, caller=caller, source=prm.rdata.srcAddress)
         param = pj.CallOpParam()

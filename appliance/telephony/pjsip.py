@@ -5,21 +5,19 @@ Shared by the appliance's engine and the test phone; only the telephony package 
 
 from __future__ import annotations
 
-import re
 import wave
 
 import pjsua2 as pj
 
 from appliance.telephony.sdpguard import SdpGuard
 
-__all__ = ("PJSUA_MAX_CALLS", "create_endpoint", "request_user", "uri_user", "wav_seconds")
+__all__ = ("PJSUA_MAX_CALLS", "create_endpoint", "wav_seconds")
 
 # Compile-time constant of the pjsua2-python 2.10.post6 wheel: maxCalls above it is clamped.
 PJSUA_MAX_CALLS = 32
 # G.711 telephony: an 8 kHz bridge costs a third of the CPU of pjsua's default 16 kHz.
 CLOCK_RATE = 8000
 
-_URI_USER = re.compile(r"sips?:([^@;>\s]+)@")
 
 
 def create_endpoint(*, max_calls: int, log_level: int = 1) -> pj.Endpoint:
@@ -58,19 +56,6 @@ G711_PRIORITIES = {"PCMU/8000/1": 254, "PCMA/8000/1": 253}  # 254 is pjmedia's h
 def _offer_only_g711(ep: pj.Endpoint) -> None:
     for codec in ep.codecEnum2():
         ep.codecSetPriority(codec.codecId, G711_PRIORITIES.get(codec.codecId, 0))
-
-
-def uri_user(uri: str) -> str:
-    """The user part of a SIP URI inside a header value such as '"Ann" <sip:1001@host>;tag=1'."""
-    match = _URI_USER.search(uri)
-    return match.group(1) if match else ""
-
-
-def request_user(whole_message: str) -> str:
-    """The user part of the Request-URI: the dialled number on a trunk call."""
-    request_line = whole_message.split("\r\n", 1)[0].split("\n", 1)[0]
-    parts = request_line.split(" ")
-    return uri_user(parts[1]) if len(parts) == 3 else ""
 
 
 def wav_seconds(path: str) -> float:

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pjsua2
 
+from appliance.telephony.sipmsg import header_value, split_message
+
 __all__ = ("SdpGuard", "message_problem", "sdp_problem")
 
 log = logging.getLogger(__name__)
@@ -49,7 +51,6 @@ _LINE_RULES = {
     "a": re.compile(rf"{_TOKEN}(:[^\r\n]*)?"),
     "m": re.compile(rf"{_TOKEN} \d+(/\d+)? {_TOKEN}(/{_TOKEN})*( {_TOKEN})+"),
 }
-_CONTENT_TYPE = re.compile(r"^(?:content-type|c)[ \t]*:[ \t]*([^\r\n;]+)", re.IGNORECASE | re.MULTILINE)
 
 
 def sdp_problem(body: str) -> str | None:
@@ -69,14 +70,10 @@ def sdp_problem(body: str) -> str | None:
 
 def message_problem(packet: bytes) -> tuple[int, str] | None:
     """(status, reason) for a SIP message whose body must not reach pjsip, else None."""
-    text = packet.decode("utf-8", errors="replace")
-    head, sep, body = text.partition("\r\n\r\n")
-    if not sep:
-        head, sep, body = text.partition("\n\n")
+    head, body = split_message(packet.decode("utf-8", errors="replace"))
     if not body.strip():
         return None
-    match = _CONTENT_TYPE.search(head)
-    content_type = match.group(1).strip().lower() if match else ""
+    content_type = header_value(head, "content-type", "c").partition(";")[0].strip().lower()
     if content_type.startswith("multipart/"):
         return UNSUPPORTED_MEDIA_TYPE, "multipart bodies are not accepted"
     if content_type != "application/sdp":
