@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from tests.support.audio import read_wav, tone_seconds
 from tests.support.branch import SORRY_HZ, seat_agent, wait_until
-from tests.support.rtp import RtpEndpoint
+from tests.support.calls import CALLER_HZ, call_did
 from tests.support.sipp import run_sipp, start_sipp
 
-CALLER_HZ = 1300
 AGENT_HZ = 2100
 MIN_TONE_S = 1.0
 
@@ -16,10 +15,7 @@ def test_caller_is_bridged_to_the_agent_with_audio_both_ways_and_a_full_record(b
     server.start()
     desk = phones("--tone", str(AGENT_HZ), "--answer-delay", "0.3", user="desk1")
     seat_agent(branch, server, "ann", "desk-1", desk)
-    with RtpEndpoint(tone_hz=CALLER_HZ) as rtp:
-        result = run_sipp("call_caller_hangs_up.xml", "127.0.0.1", server.sip_port, service="100",
-                          variables={"rtp_port": rtp.port, "talk_ms": 6000}, timeout_s=30, log_dir=tmp_path / "sipp")
-        heard_by_caller = rtp.received_samples()
+    result, heard_by_caller = call_did(server, tmp_path / "sipp", "call_caller_hangs_up.xml", talk_ms=6000)
     assert result.succeeded, result.summary()
 
     assert desk.wait_for("incoming", 1)["caller"] == "sipp"  # the seat phone shows who is calling
@@ -49,9 +45,7 @@ def test_agent_hanging_up_sends_bye_to_the_caller(branch, server, phones, tmp_pa
     server.start()
     desk = phones("--hangup-after", "2", user="desk1")
     seat_agent(branch, server, "ann", "desk-1", desk)
-    with RtpEndpoint(tone_hz=CALLER_HZ) as rtp:
-        result = run_sipp("call_server_hangs_up.xml", "127.0.0.1", server.sip_port, service="100",
-                          variables={"rtp_port": rtp.port}, timeout_s=30, log_dir=tmp_path / "sipp")
+    result, _ = call_did(server, tmp_path / "sipp", "call_server_hangs_up.xml")
     assert result.succeeded, result.summary()
     [record] = branch.ended_calls(1)
     assert (record["ended_by"], record["end_reason"]) == ("agent", "agent hung up")
@@ -64,9 +58,7 @@ def test_ring_no_answer_pauses_the_agent_and_the_next_agent_gets_the_call(branch
     seat_agent(branch, server, "ann", "desk-1", away)  # Ready first: the longest idle
     here = phones(user="desk2")
     seat_agent(branch, server, "bob", "desk-2", here)
-    with RtpEndpoint(tone_hz=CALLER_HZ) as rtp:
-        result = run_sipp("call_caller_hangs_up.xml", "127.0.0.1", server.sip_port, service="100",
-                          variables={"rtp_port": rtp.port, "talk_ms": 6000}, timeout_s=30, log_dir=tmp_path / "sipp")
+    result, _ = call_did(server, tmp_path / "sipp", "call_caller_hangs_up.xml", talk_ms=6000)
     assert result.succeeded, result.summary()
     assert away.wait_for("ended", 5)["status"] == 487  # the appliance cancelled the ringing
     [record] = branch.ended_calls(1)
@@ -80,9 +72,7 @@ def test_caller_leaving_while_the_phone_rings_stops_the_ringing_and_keeps_the_ag
     server.start()
     desk = phones("--answer", "never", user="desk1")
     seat_agent(branch, server, "ann", "desk-1", desk)
-    with RtpEndpoint(tone_hz=CALLER_HZ) as rtp:
-        result = run_sipp("call_caller_hangs_up.xml", "127.0.0.1", server.sip_port, service="100",
-                          variables={"rtp_port": rtp.port, "talk_ms": 1500}, timeout_s=30, log_dir=tmp_path / "sipp")
+    result, _ = call_did(server, tmp_path / "sipp", "call_caller_hangs_up.xml", talk_ms=1500)
     assert result.succeeded, result.summary()
     assert desk.wait_for("ended", 5)["status"] == 487
     [record] = branch.ended_calls(1)
@@ -95,9 +85,7 @@ def test_busy_phone_passes_the_call_to_the_next_agent(branch, server, phones, tm
     server.start()
     seat_agent(branch, server, "ann", "desk-1", phones("--answer", "busy", user="desk1"))
     seat_agent(branch, server, "bob", "desk-2", phones(user="desk2"))
-    with RtpEndpoint(tone_hz=CALLER_HZ) as rtp:
-        result = run_sipp("call_caller_hangs_up.xml", "127.0.0.1", server.sip_port, service="100",
-                          variables={"rtp_port": rtp.port, "talk_ms": 4000}, timeout_s=30, log_dir=tmp_path / "sipp")
+    result, _ = call_did(server, tmp_path / "sipp", "call_caller_hangs_up.xml", talk_ms=4000)
     assert result.succeeded, result.summary()
     [record] = branch.ended_calls(1)
     assert [(o["agent_id"], o["outcome"]) for o in record["offers"]] == [("ann", "busy"), ("bob", "answered")]
@@ -106,10 +94,7 @@ def test_busy_phone_passes_the_call_to_the_next_agent(branch, server, phones, tm
 
 def test_with_nobody_logged_in_the_caller_hears_sorry_at_max_wait_and_is_released(branch, server, tmp_path):
     server.start()
-    with RtpEndpoint(tone_hz=CALLER_HZ) as rtp:
-        result = run_sipp("call_server_hangs_up.xml", "127.0.0.1", server.sip_port, service="100",
-                          variables={"rtp_port": rtp.port}, timeout_s=40, log_dir=tmp_path / "sipp")
-        heard = rtp.received_samples()
+    result, heard = call_did(server, tmp_path / "sipp", "call_server_hangs_up.xml", timeout_s=40)
     assert result.succeeded, result.summary()  # the server sent BYE
     assert tone_seconds(heard, 8000, SORRY_HZ) >= MIN_TONE_S, "the caller did not hear the sorry prompt"
     [record] = branch.ended_calls(1)

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from tests.support.branch import free_port, seat_agent, wait_until
-from tests.support.rtp import RtpEndpoint
-from tests.support.sipp import SippProcess, run_sipp, start_sipp
+from tests.support.calls import call_did
+from tests.support.sipp import SippProcess, start_sipp
 
 ACCOUNT = "0201234"
 PASSWORD = "s3cret"
@@ -53,10 +53,7 @@ def test_a_call_from_the_carrier_to_the_registered_account_reaches_the_queue(bra
         server.start()
         wait_until(lambda: _registration(server).get("registered"), 15, "the carrier registration")
         seat_agent(branch, server, "ann", "desk-1", phones(user="desk1"))
-        with RtpEndpoint(tone_hz=1300) as rtp:
-            result = run_sipp("carrier_call.xml", "127.0.0.1", server.sip_port, service="100",
-                              variables={"account": ACCOUNT, "rtp_port": rtp.port, "talk_ms": 3000},
-                              timeout_s=30, log_dir=tmp_path / "carrier")
+        result, _ = call_did(server, tmp_path / "carrier", "carrier_call.xml", account=ACCOUNT, talk_ms=3000)
         assert result.succeeded, result.summary()
         [record] = branch.ended_calls(1)
         assert (record["trunk"], record["did"], record["queue"], record["agent_id"]) == ("carrier", "100", "general", "ann")

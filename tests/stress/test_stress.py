@@ -8,14 +8,13 @@ import pytest
 
 from tests.support.audio import tone_seconds
 from tests.support.branch import seat_agent, wait_until
-from tests.support.rtp import RtpEndpoint
-from tests.support.sipp import run_sipp, start_sipp
+from tests.support.calls import call_did
+from tests.support.sipp import start_sipp
 
 pytestmark = pytest.mark.stress
 
 AGENTS = 6
 BURST_SECONDS = 60
-CALLER_HZ = 1300
 AGENT_HZ = 2100
 
 
@@ -33,10 +32,7 @@ def _staff(branch, server, phones, count: int) -> list:
 
 def _real_call_works(server, tmp_path, name: str) -> None:
     """A caller still reaches an agent, with audio, after (or during) the load."""
-    with RtpEndpoint(tone_hz=CALLER_HZ) as rtp:
-        result = run_sipp("call_caller_hangs_up.xml", "127.0.0.1", server.sip_port, service="100",
-                          variables={"rtp_port": rtp.port, "talk_ms": 4000}, timeout_s=40, log_dir=tmp_path / name)
-        heard = rtp.received_samples()
+    result, heard = call_did(server, tmp_path / name, "call_caller_hangs_up.xml", talk_ms=4000, timeout_s=40)
     assert result.succeeded, result.summary()
     assert tone_seconds(heard, 8000, AGENT_HZ) >= 1.0, "the caller was answered but heard no agent"
 
