@@ -48,13 +48,18 @@ def available(folder: Path) -> list[Migration]:
 
 
 def applied_versions(conn: apsw.Connection) -> list[int]:
-    conn.execute(_BOOKKEEPING)
+    """Read only (it backs /healthz): [] for a database no migration has touched yet."""
+    exists = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").fetchone()
+    if exists is None:
+        return []
     return [row[0] for row in conn.execute("SELECT version FROM schema_migrations ORDER BY version")]
 
 
 def pending(conn: apsw.Connection, folder: Path) -> list[Migration]:
-    known = available(folder)
-    applied = applied_versions(conn)
+    return _unapplied(available(folder), applied_versions(conn))
+
+
+def _unapplied(known: list[Migration], applied: list[int]) -> list[Migration]:
     newest_known = max((m.version for m in known), default=0)
     if applied and applied[-1] > newest_known:
         raise DatabaseTooNew(
@@ -79,11 +84,13 @@ def backup(conn: apsw.Connection, backups_dir: Path, label: str) -> Path:
 
 def migrate(conn: apsw.Connection, folder: Path, backups_dir: Path, *, dry_run: bool = False) -> list[Migration]:
     """Apply what is missing; returns the migrations applied (or that would be, with dry_run)."""
-    todo = pending(conn, folder)
+    applied = applied_versions(conn)
+    todo = _unapplied(available(folder), applied)
     if not todo or dry_run:
         return todo
-    if applied_versions(conn):
+    if applied:  # an existing database: keep a copy before changing it
         backup(conn, backups_dir, f"before-v{todo[0].version:04d}")
+    conn.execute(_BOOKKEEPING)
     for migration in todo:
         sql = Path(migration.path).read_text(encoding="utf-8")
         try:
