@@ -14,9 +14,19 @@ fi
 mkdir -p "$DATA/logs"
 
 pids=()
+# Stop everything this script started: ask politely, give the server its 5 s to hang up calls
+# with BYE, then kill whatever is still there so that Ctrl-C never leaves the terminal hanging.
 cleanup() {
+  trap - EXIT INT TERM
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  for _ in $(seq 1 70); do
+    alive=()
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive+=("$pid"); done
+    [ ${#alive[@]} -eq 0 ] && return 0
+    sleep 0.1
+  done
+  echo "Did not stop within 7 s, killed: $(ps -o args= -p "${alive[@]}" | tr '\n' ';')" >&2
+  kill -9 "${alive[@]}" 2>/dev/null || true
 }
 trap cleanup EXIT INT TERM
 
