@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import array
+import fnmatch
 import math
 import os
 import shutil
@@ -65,7 +66,77 @@ PROMPTS: dict[str, dict[str, str]] = {
     "digit-7": {"en": "seven", "zh": "七"},
     "digit-8": {"en": "eight", "zh": "八"},
     "digit-9": {"en": "nine", "zh": "九"},
+    "key-star": {"en": "star", "zh": "星号键"},
+    "key-hash": {"en": "pound", "zh": "井号键"},
+    # Number words that appliance/core/say.py strings together. Every name has both languages
+    # so one list serves both folders; a few are spoken in one language only: "num-million"
+    # in English, "num-ten-thousand" (万) and "num-liang" (两, the counting two) in Chinese.
+    "num-0": {"en": "zero", "zh": "零"},
+    "num-1": {"en": "one", "zh": "一"},
+    "num-2": {"en": "two", "zh": "二"},
+    "num-3": {"en": "three", "zh": "三"},
+    "num-4": {"en": "four", "zh": "四"},
+    "num-5": {"en": "five", "zh": "五"},
+    "num-6": {"en": "six", "zh": "六"},
+    "num-7": {"en": "seven", "zh": "七"},
+    "num-8": {"en": "eight", "zh": "八"},
+    "num-9": {"en": "nine", "zh": "九"},
+    "num-10": {"en": "ten", "zh": "十"},
+    "num-11": {"en": "eleven", "zh": "十一"},
+    "num-12": {"en": "twelve", "zh": "十二"},
+    "num-13": {"en": "thirteen", "zh": "十三"},
+    "num-14": {"en": "fourteen", "zh": "十四"},
+    "num-15": {"en": "fifteen", "zh": "十五"},
+    "num-16": {"en": "sixteen", "zh": "十六"},
+    "num-17": {"en": "seventeen", "zh": "十七"},
+    "num-18": {"en": "eighteen", "zh": "十八"},
+    "num-19": {"en": "nineteen", "zh": "十九"},
+    "num-20": {"en": "twenty", "zh": "二十"},
+    "num-30": {"en": "thirty", "zh": "三十"},
+    "num-40": {"en": "forty", "zh": "四十"},
+    "num-50": {"en": "fifty", "zh": "五十"},
+    "num-60": {"en": "sixty", "zh": "六十"},
+    "num-70": {"en": "seventy", "zh": "七十"},
+    "num-80": {"en": "eighty", "zh": "八十"},
+    "num-90": {"en": "ninety", "zh": "九十"},
+    "num-hundred": {"en": "hundred", "zh": "百"},
+    "num-thousand": {"en": "thousand", "zh": "千"},
+    "num-ten-thousand": {"en": "ten thousand", "zh": "万"},
+    "num-million": {"en": "million", "zh": "百万"},
+    "num-liang": {"en": "two", "zh": "两"},
+    # Queue announcements: "position-intro <number> position-outro", "wait-intro <duration>",
+    # "callback-offer <key>", "overflow-callback <key>".
+    "position-intro": {"en": "You are number", "zh": "您现在排在第"},
+    "position-outro": {"en": "in line.", "zh": "位。"},
+    "wait-intro": {"en": "Your expected wait is about", "zh": "预计等待时间约为"},
+    # A whole sentence, not spoken after wait-intro: "about less than a minute" is not English.
+    "wait-less-than-minute": {"en": "Your expected wait is less than a minute.", "zh": "预计等待时间不到一分钟。"},
+    "minute": {"en": "minute", "zh": "分钟"},
+    "minutes": {"en": "minutes", "zh": "分钟"},
+    "second": {"en": "second", "zh": "秒"},
+    "seconds": {"en": "seconds", "zh": "秒"},
+    "callback-offer": {
+        "en": "To be called back without losing your place in line, press",
+        "zh": "如需保留排队位置并由我们回电，请按",
+    },
+    "callback-confirmed": {
+        "en": "Thank you. We will call you back at the number you are calling from, in the order you called. Goodbye.",
+        "zh": "谢谢。我们将按您来电的先后顺序，回拨您现在使用的号码。再见。",
+    },
+    "overflow-callback": {
+        "en": "All our agents are still busy. To be called back when it is your turn, press",
+        "zh": "目前所有客服代表仍在忙。如需在轮到您时由我们回电，请按",
+    },
+    "queue-full": {
+        "en": "All our agents are busy and the queue is full. Please call again later. Goodbye.",
+        "zh": "目前所有客服代表都在忙，排队人数已满。请稍后再拨。再见。",
+    },
 }
+
+# Words strung together into numbers and durations keep only a short silence at each end: with
+# the usual 0.2 s on both sides "one hundred five" would be read out one word per half second.
+WORD_PREFIXES = ("num-", "key-")
+WORDS = ("minute", "minutes", "second", "seconds")
 
 # espeak-ng voice and speaking rate (words per minute) per language. A little slower than
 # espeak's default of 175 wpm: telephone audio is narrow-band and callers hear it once.
@@ -81,6 +152,7 @@ ZH_FALLBACK_VOICE = "cmn-latn-pinyin"
 
 SAMPLE_RATE = 8000
 EDGE_SILENCE_S = 0.2  # silence kept before and after the speech
+WORD_EDGE_SILENCE_S = 0.05  # the same for the WORDS and WORD_PREFIXES prompts
 SPEECH_PEAK_DBFS = -3.0
 MOH_PEAK_DBFS = -6.0
 
@@ -114,7 +186,14 @@ def resolve_voices() -> dict[str, str]:
     return voices
 
 
-def synthesise(text: str, voice: str, rate: int, out: Path, workdir: Path) -> None:
+def edge_silence(name: str) -> float:
+    """Seconds of silence kept at each end of prompt `name`."""
+    is_word = name in WORDS or name.startswith(WORD_PREFIXES)
+    return WORD_EDGE_SILENCE_S if is_word else EDGE_SILENCE_S
+
+
+def synthesise(text: str, voice: str, rate: int, out: Path, workdir: Path,
+               edge_s: float = EDGE_SILENCE_S) -> None:
     """Speak `text` with espeak-ng and write it to `out` as 8 kHz mono 16-bit PCM WAV."""
     raw = workdir / "espeak.wav"
     subprocess.run(["espeak-ng", "-v", voice, "-s", str(rate), "-w", str(raw), text], check=True)
@@ -128,7 +207,7 @@ def synthesise(text: str, voice: str, rate: int, out: Path, workdir: Path) -> No
             "silence", "1", "0.01", "0.1%", "reverse",
             "silence", "1", "0.01", "0.1%", "reverse",
             "rate", "-v", str(SAMPLE_RATE),
-            "pad", str(EDGE_SILENCE_S), str(EDGE_SILENCE_S),
+            "pad", str(edge_s), str(edge_s),
             "norm", str(SPEECH_PEAK_DBFS),
         ],
         check=True,
@@ -264,6 +343,16 @@ def check_wav(path: Path) -> float:
         return w.getnframes() / w.getframerate()
 
 
+def selected_names(patterns: list[str] | None) -> list[str]:
+    """The PROMPTS names matching any of `patterns` (all of them for None)."""
+    if not patterns:
+        return list(PROMPTS)
+    names = [name for name in PROMPTS if any(fnmatch.fnmatchcase(name, p) for p in patterns)]
+    if not names:
+        sys.exit(f"make_prompts: no prompt name matches {', '.join(patterns)}")
+    return names
+
+
 def main(argv: list[str] | None = None) -> int:
     default_out = Path(__file__).resolve().parent.parent / "appliance" / "prompts"
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -271,6 +360,9 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"prompts folder to write (default: {default_out})")
     parser.add_argument("--lang", action="append", choices=sorted(VOICES),
                         help="only this language (repeatable; default: all)")
+    parser.add_argument("--name", action="append", metavar="PATTERN",
+                        help="only prompts whose name matches this shell pattern, e.g. 'num-*' "
+                             "(repeatable; default: all)")
     parser.add_argument("--no-moh", action="store_true", help="skip the music on hold")
     parser.add_argument("--moh-only", action="store_true", help="only the music on hold")
     args = parser.parse_args(argv)
@@ -284,13 +376,15 @@ def main(argv: list[str] | None = None) -> int:
         _require("sox")
         voices = resolve_voices()
         langs = args.lang or sorted(VOICES)
+        names = selected_names(args.name)
         with tempfile.TemporaryDirectory(prefix="branchline-prompts-") as tmp:
             workdir = Path(tmp)
             for lang in langs:
                 (out / lang).mkdir(exist_ok=True)
-                for name, texts in PROMPTS.items():
+                for name in names:
                     dest = out / lang / f"{name}.wav"
-                    synthesise(texts[lang], voices[lang], RATES[lang], dest, workdir)
+                    synthesise(PROMPTS[name][lang], voices[lang], RATES[lang], dest, workdir,
+                               edge_silence(name))
                     written.append(dest)
 
     if not args.no_moh:
@@ -303,7 +397,7 @@ def main(argv: list[str] | None = None) -> int:
         seconds = check_wav(path)
         size = path.stat().st_size
         total += size
-        print(f"{path.relative_to(out)!s:24} {seconds:6.2f} s {size:8d} bytes")
+        print(f"{path.relative_to(out)!s:32} {seconds:6.2f} s {size:8d} bytes")
     print(f"{len(written)} files, {total} bytes")
     return 0
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from appliance.core.say import SAY_PROMPTS
+
 __all__ = ("PROMPT_NAMES", "PromptLibrary")
 
-# The prompts the call path plays; `doctor` checks each exists in every language.
-PROMPT_NAMES = ("welcome", "sorry", "busy", "closed")
+# The prompts the call path plays, announcements included; `doctor` checks each exists in
+# every language.
+PROMPT_NAMES = ("welcome", "sorry", "busy", "closed", *SAY_PROMPTS)
 LANGUAGES = ("en", "zh")
 
 
