@@ -5,8 +5,10 @@ from __future__ import annotations
 import click
 
 from appliance.cli.common import fail, json_option, open_store, print_json, print_table, reports_errors
+from appliance.cli.queue_options import queue_fields, queue_options
 from appliance.model import Agent, Did, Queue, Seat, Trunk, parse_gateway, parse_name, parse_sip_uri, parse_skill
 from appliance.store import config as store
+from appliance.store import routing, telephony
 
 __all__ = ("agent", "did", "queue", "seat", "trunk")
 
@@ -37,14 +39,16 @@ def trunk() -> None:
 @click.option("--gateway", "gateways", multiple=True, metavar="ADDR[/PREFIX]", help="Accept calls from this address or network (repeatable).")
 @click.option("--register", "register_uri", metavar="sip:USER@HOST", help="Register to this carrier account.")
 @click.option("--password", help="The carrier account's password (with --register).")
+@click.option("--outbound-proxy", metavar="sip:HOST[:PORT]", help="Send calls out through this trunk here (a gateway trunk needs one to dial out).")
 @click.pass_context
 @reports_errors
-def trunk_add(ctx: click.Context, name: str, gateways: tuple[str, ...], register_uri: str | None, password: str | None) -> None:
+def trunk_add(ctx: click.Context, name: str, gateways: tuple[str, ...], register_uri: str | None, password: str | None,
+              outbound_proxy: str | None) -> None:
     """Add a trunk.
 
     Example:
 
-        branchline trunk add pstn-gw --gateway 192.0.2.10
+        branchline trunk add pstn-gw --gateway 192.0.2.10 --outbound-proxy sip:192.0.2.10
 
         branchline trunk add carrier --register sip:0201234@sip.example.net --password secret
     """
@@ -56,7 +60,8 @@ def trunk_add(ctx: click.Context, name: str, gateways: tuple[str, ...], register
     if register_uri:
         parse_sip_uri(register_uri)
     networks = tuple(parse_gateway(g) for g in gateways)
-    store.add_trunk(open_store(ctx), Trunk(name, networks, register_uri, password))
+    proxy = telephony.parse_outbound_proxy(outbound_proxy) if outbound_proxy else None
+    telephony.add_trunk(open_store(ctx), Trunk(name, networks, register_uri, password, proxy))
     click.echo(f"Added trunk {name}.")
 
 
@@ -72,14 +77,14 @@ def trunk_list(ctx: click.Context, as_json: bool) -> None:
         branchline trunk list --json
     """
     trunks = [
-        {"name": t.name, "gateways": list(t.gateways), "register": t.register_uri}
+        {"name": t.name, "gateways": list(t.gateways), "register": t.register_uri, "outbound_proxy": t.outbound_proxy}
         for t in store.load_config(open_store(ctx)).trunks
     ]
     if as_json:
         print_json(trunks)
         return
-    rows = [(t["name"], ", ".join(t["gateways"]) or "-", t["register"] or "-") for t in trunks]
-    print_table(("name", "gateways", "register"), rows, empty="No trunks. Add one with 'branchline trunk add'.")
+    rows = [(t["name"], ", ".join(t["gateways"]) or "-", t["register"] or "-", t["outbound_proxy"] or "-") for t in trunks]
+    print_table(("name", "gateways", "register", "outbound proxy"), rows, empty="No trunks. Add one with 'branchline trunk add'.")
 
 
 _remove_command(trunk, "trunk", "name")
@@ -106,7 +111,7 @@ def seat_add(ctx: click.Context, name: str, phone: str) -> None:
         branchline seat add desk-1 --phone sip:1001@192.0.2.21
     """
     parse_name(name, "seat")
-    store.add_seat(open_store(ctx), Seat(name, str(parse_sip_uri(phone))))
+    telephony.add_seat(open_store(ctx), Seat(name, str(parse_sip_uri(phone))))
     click.echo(f"Added seat {name}.")
 
 
@@ -155,7 +160,7 @@ def agent_add(ctx: click.Context, agent_id: str, name: str, skills: tuple[str, .
     parse_name(agent_id, "agent")
     if not name.strip():
         raise fail("--name must not be empty.")
-    store.add_agent(open_store(ctx), Agent(agent_id, name.strip(), dict(parse_skill(s, default_level=None) for s in skills)))
+    routing.add_agent(open_store(ctx), Agent(agent_id, name.strip(), dict(parse_skill(s, default_level=None) for s in skills)))
     click.echo(f"Added agent {agent_id}.")
 
 
@@ -192,21 +197,20 @@ def queue() -> None:
 @queue.command("add")
 @click.argument("name")
 @click.option("--skill", "skills", multiple=True, metavar="SKILL[:MINLEVEL]", help="A required skill (repeatable; minimum level 1 if omitted).")
-@click.option("--ring-timeout", default=15, show_default=True, type=click.IntRange(1, 300), help="Seconds an agent's phone rings before the next agent is tried.")
-@click.option("--wrapup", default=10, show_default=True, type=click.IntRange(0, 3600), help="Seconds of after-call work before the next call.")
-@click.option("--max-wait", default=300, show_default=True, type=click.IntRange(1, 86400), help="Seconds a caller waits before the sorry prompt.")
+@queue_options(for_add=True)
 @click.pass_context
 @reports_errors
-def queue_add(ctx: click.Context, name: str, skills: tuple[str, ...], ring_timeout: int, wrapup: int, max_wait: int) -> None:
-    """Add a queue.
+def queue_add(ctx: click.Context, name: str, skills: tuple[str, ...], **options: object) -> None:
+    """Add a queue. 'branchline queue set' changes any setting later.
 
     Example:
 
         branchline queue add loans --skill loans:3 --ring-timeout 15 --wrapup 30 --max-wait 600
+
+        branchline queue add vip --skill general:7 --strategy skill-level --overflow queue:loans
     """
     parse_name(name, "queue")
-    required = dict(parse_skill(s, default_level=1) for s in skills)
-    store.add_queue(open_store(ctx), Queue(name, ring_timeout, wrapup, max_wait, required))
+    routing.add_queue(open_store(ctx), Queue(name, **queue_fields(options, skills)))
     click.echo(f"Added queue {name}.")
 
 
@@ -215,7 +219,7 @@ def queue_add(ctx: click.Context, name: str, skills: tuple[str, ...], ring_timeo
 @click.pass_context
 @reports_errors
 def queue_list(ctx: click.Context, as_json: bool) -> None:
-    """List queues.
+    """List queues ('branchline queue show NAME' has every setting).
 
     Example:
 
@@ -226,10 +230,12 @@ def queue_list(ctx: click.Context, as_json: bool) -> None:
         print_json(queues)
         return
     rows = [
-        (q.name, " ".join(f"{s}:{lvl}" for s, lvl in sorted(q.skills.items())) or "-", q.ring_timeout, q.wrapup, q.max_wait)
+        (q.name, q.strategy, " ".join(f"{s}:{lvl}" for s, lvl in sorted(q.skills.items())) or "-", q.ring_timeout,
+         q.wrapup, q.max_wait, q.overflow)
         for q in queues
     ]
-    print_table(("name", "skills", "ring-timeout", "wrapup", "max-wait"), rows, empty="No queues. Add one with 'branchline queue add'.")
+    print_table(("name", "strategy", "skills", "ring-timeout", "wrapup", "max-wait", "overflow"), rows,
+                empty="No queues. Add one with 'branchline queue add'.")
 
 
 _remove_command(queue, "queue", "name")
@@ -247,14 +253,17 @@ def did() -> None:
 @click.argument("number")
 @click.option("--queue", "queue_name", metavar="NAME", help="Send calls to this number to a queue.")
 @click.option("--flow", metavar="NAME", help="Send calls to an IVR flow (IVR flows arrive in a later release).")
+@click.option("--priority", default=0, show_default=True, type=click.IntRange(0, telephony.MAX_PRIORITY), help="Callers on this number wait ahead of those with a lower priority (a VIP line).")
 @click.pass_context
 @reports_errors
-def did_add(ctx: click.Context, number: str, queue_name: str | None, flow: str | None) -> None:
+def did_add(ctx: click.Context, number: str, queue_name: str | None, flow: str | None, priority: int) -> None:
     """Add a DID.
 
     Example:
 
         branchline did add 4008001234 --queue general
+
+        branchline did add 4008009999 --queue general --priority 5
     """
     if not number.replace("+", "", 1).isdigit():
         raise fail(f"DID {number!r} is not a phone number: use digits, optionally starting with '+'.")
@@ -262,7 +271,7 @@ def did_add(ctx: click.Context, number: str, queue_name: str | None, flow: str |
         raise fail("IVR flows are not available in this release: use --queue NAME.")
     if not queue_name:
         raise fail("say where the calls go: --queue NAME.")
-    store.add_did(open_store(ctx), Did(number, queue=queue_name))
+    telephony.add_did(open_store(ctx), Did(number, queue=queue_name, priority=priority))
     click.echo(f"Added DID {number} -> queue {queue_name}.")
 
 
@@ -281,8 +290,8 @@ def did_list(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         print_json(dids)
         return
-    rows = [(d.number, f"queue {d.queue}" if d.queue else f"flow {d.flow}") for d in dids]
-    print_table(("number", "destination"), rows, empty="No DIDs. Add one with 'branchline did add'.")
+    rows = [(d.number, f"queue {d.queue}" if d.queue else f"flow {d.flow}", d.priority) for d in dids]
+    print_table(("number", "destination", "priority"), rows, empty="No DIDs. Add one with 'branchline did add'.")
 
 
 _remove_command(did, "did", "number")

@@ -9,9 +9,10 @@ import click
 from appliance.cli.common import data_dir, fail, json_option, open_store, print_json, print_table, reports_errors
 from appliance.datadir import generate_password
 from appliance.doctor import run_checks
-from appliance.model import Agent, Did, Queue, Seat, Trunk
+from appliance.model import Agent, DialRule, Did, PenaltyRule, Queue, Seat, Trunk
 from appliance.resources import migrations_dir
 from appliance.store import config as store
+from appliance.store import routing, telephony
 from appliance.store.migrations import applied_versions, available
 from appliance.store.migrations import migrate as apply_migrations
 from appliance.store.records import list_calls
@@ -23,7 +24,7 @@ LANGUAGES = ("en", "zh")
 
 
 @click.command()
-@click.option("--demo", is_flag=True, help="Also create a demo branch: a trunk for 127.0.0.1, DID 100, a queue, two seats and two agents.")
+@click.option("--demo", is_flag=True, help="Also create a demo branch: a trunk for 127.0.0.1, DIDs 100 and 101, two queues, two seats, two agents and dial rules.")
 @click.option("--language", type=click.Choice(LANGUAGES), default="en", show_default=True, help="The branch's default language for prompts.")
 @click.pass_context
 @reports_errors
@@ -48,17 +49,31 @@ def init(ctx: click.Context, demo: bool, language: str) -> None:
     click.echo(f"Admin user: admin  password: {password}  (shown once; keep it safe)")
     if demo:
         _add_demo_branch(conn)
-        click.echo("Added the demo branch: trunk demo (127.0.0.1), DID 100 -> queue general, seats desk-1 and desk-2, agents a1001 and a1002.")
+        click.echo(
+            "Added the demo branch: trunk demo (127.0.0.1), DID 100 -> queue general, DID 101 -> queue cards, "
+            "seats desk-1 and desk-2, agents a1001 and a1002, dial rules local and mobile."
+        )
 
 
 def _add_demo_branch(conn) -> None:
-    store.add_trunk(conn, Trunk("demo", ("127.0.0.1/32",)))
-    store.add_queue(conn, Queue("general", ring_timeout=15, wrapup=5, max_wait=120, skills={"general": 1}))
-    store.add_did(conn, Did("100", queue="general"))
-    store.add_seat(conn, Seat("desk-1", "sip:desk1@127.0.0.1:5070"))
-    store.add_seat(conn, Seat("desk-2", "sip:desk2@127.0.0.1:5080"))
-    store.add_agent(conn, Agent("a1001", "Li Na", {"general": 7}))
-    store.add_agent(conn, Agent("a1002", "Wang Wei", {"general": 5}))
+    # Calls out (callbacks) go to a test phone at 127.0.0.1:5090, where the demo's caller phone listens.
+    telephony.add_trunk(conn, Trunk("demo", ("127.0.0.1/32",), outbound_proxy="sip:127.0.0.1:5090"))
+    routing.add_queue(conn, Queue("general", ring_timeout=15, wrapup=5, max_wait=120, skills={"general": 1}))
+    # Card services: the most skilled agent first, callers gain a priority step every 30 s, and
+    # after two minutes the general queue takes them.
+    routing.add_queue(conn, Queue(
+        "cards", ring_timeout=15, wrapup=10, max_wait=120, skills={"cards": 1}, strategy="skill-level",
+        priority_step=30, overflow="queue:general", penalty_rules=(PenaltyRule(0, 0), PenaltyRule(30, 1)),
+    ))
+    telephony.add_did(conn, Did("100", queue="general"))
+    telephony.add_did(conn, Did("101", queue="cards"))
+    telephony.add_seat(conn, Seat("desk-1", "sip:desk1@127.0.0.1:5070"))
+    telephony.add_seat(conn, Seat("desk-2", "sip:desk2@127.0.0.1:5080"))
+    routing.add_agent(conn, Agent("a1001", "Li Na", {"general": 7, "cards": 6}))
+    # Wang Wei backs up cards: offered its calls only once a caller has waited 30 s (penalty rule 30:1).
+    routing.add_agent(conn, Agent("a1002", "Wang Wei", {"general": 5, "cards": 3}, penalties={"cards": 1}))
+    telephony.add_dial_rule(conn, DialRule("local", "NXXXXXXX", "demo"))
+    telephony.add_dial_rule(conn, DialRule("mobile", "1[3-9]XXXXXXXXX", "demo"))
     store.set_setting(conn, "demo", "1")
 
 

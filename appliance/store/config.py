@@ -1,122 +1,66 @@
-"""Reading and changing the branch configuration: trunks, seats, agents, queues, DIDs, settings."""
+"""The branch configuration as a whole: plain and branch-wide ACD settings, removing any item
+(refused while something still uses it) and loading everything in one read. The items themselves
+are changed in `telephony` (trunks, seats, DIDs, dial rules), `routing` (agents, queues) and
+`pause_codes`.
+"""
 
 from __future__ import annotations
 
-import time
-from collections import defaultdict
-
 import apsw
 
-from appliance.clock import iso
-from appliance.errors import Conflict, NotFound
-from appliance.model import Agent, BranchConfig, Did, Queue, Seat, Trunk
+from appliance.errors import Conflict, InvalidInput
+from appliance.model import AcdSettings, Agent, BranchConfig, DialRule, Did, PauseCode, Seat, Trunk
+from appliance.store._rows import TABLES, check_whole, grouped, require
+from appliance.store.routing import load_queues
 
 __all__ = (
-    "add_agent",
-    "add_did",
-    "add_queue",
-    "add_seat",
-    "add_trunk",
+    "ACD_LIMITS",
+    "acd_key",
     "get_setting",
     "load_config",
     "remove",
+    "set_acd_setting",
     "set_setting",
 )
 
-# What `remove` may delete, with the words used in messages.
-_TABLES = {
-    "trunk": ("trunks", "name"),
-    "seat": ("seats", "name"),
-    "agent": ("agents", "id"),
-    "queue": ("queues", "name"),
-    "did": ("dids", "number"),
-}
+# Branch-wide ACD settings are counts or seconds: (lowest, highest). A missed ping count of 0 would
+# mark every phone unreachable at once.
+ACD_LIMITS: dict[str, tuple[int, int]] = {name: (0, 86400) for name in AcdSettings.__struct_fields__}
+ACD_LIMITS["ping_failures"] = (1, 100)
+ACD_SETTING_PREFIX = "acd."
 
 
-def _exists(conn: apsw.Connection, kind: str, key: str) -> bool:
-    table, column = _TABLES[kind]
-    return conn.execute(f"SELECT 1 FROM {table} WHERE {column} = ?", (key,)).fetchone() is not None
+# ---- ACD settings and plain settings -----------------------------------------------------------------
 
 
-def _require_new(conn: apsw.Connection, kind: str, key: str) -> None:
-    if _exists(conn, kind, key):
-        raise Conflict(f"{kind} {key!r} already exists: remove it first or choose another name.")
+def acd_key(text: str) -> str:
+    """An AcdSettings field from what an admin typed (dashes or underscores)."""
+    key = text.strip().lower().replace("-", "_")
+    if key not in AcdSettings.__struct_fields__:
+        known = ", ".join(f.replace("_", "-") for f in AcdSettings.__struct_fields__)
+        raise InvalidInput(f"{text!r} is not an ACD setting: use one of {known}.")
+    return key
 
 
-def add_trunk(conn: apsw.Connection, trunk: Trunk) -> None:
-    with conn:
-        _require_new(conn, "trunk", trunk.name)
-        conn.execute(
-            "INSERT INTO trunks (name, register_uri, register_password, created_at) VALUES (?, ?, ?, ?)",
-            (trunk.name, trunk.register_uri, trunk.register_password, iso(time.time())),
-        )
-        conn.executemany(
-            "INSERT INTO trunk_gateways (trunk, network) VALUES (?, ?)",
-            [(trunk.name, network) for network in trunk.gateways],
-        )
+def set_acd_setting(conn: apsw.Connection, key: str, value: int | str) -> tuple[str, int]:
+    """Validate and store one branch-wide ACD setting; returns the field name and the value stored."""
+    field = acd_key(key)
+    low, high = ACD_LIMITS[field]
+    text = str(value).strip()
+    if not text.isascii() or not text.isdigit():
+        raise InvalidInput(f"{field.replace('_', '-')} {value!r} is not a whole number: give one from {low} to {high}.")
+    number = check_whole(int(text), low, high, field.replace("_", "-"))
+    set_setting(conn, ACD_SETTING_PREFIX + field, str(number))
+    return field, number
 
 
-def add_seat(conn: apsw.Connection, seat: Seat) -> None:
-    with conn:
-        _require_new(conn, "seat", seat.name)
-        holder = conn.execute("SELECT name FROM seats WHERE phone_uri = ?", (seat.phone_uri,)).fetchone()
-        if holder:
-            raise Conflict(f"phone {seat.phone_uri} already belongs to seat {holder[0]!r}: one phone per seat.")
-        conn.execute(
-            "INSERT INTO seats (name, phone_uri, created_at) VALUES (?, ?, ?)",
-            (seat.name, seat.phone_uri, iso(time.time())),
-        )
-
-
-def add_agent(conn: apsw.Connection, agent: Agent) -> None:
-    with conn:
-        _require_new(conn, "agent", agent.id)
-        conn.execute(
-            "INSERT INTO agents (id, name, created_at) VALUES (?, ?, ?)", (agent.id, agent.name, iso(time.time()))
-        )
-        conn.executemany(
-            "INSERT INTO agent_skills (agent_id, skill, level) VALUES (?, ?, ?)",
-            [(agent.id, skill, level) for skill, level in agent.skills.items()],
-        )
-
-
-def add_queue(conn: apsw.Connection, queue: Queue) -> None:
-    with conn:
-        _require_new(conn, "queue", queue.name)
-        conn.execute(
-            "INSERT INTO queues (name, ring_timeout, wrapup, max_wait, created_at) VALUES (?, ?, ?, ?, ?)",
-            (queue.name, queue.ring_timeout, queue.wrapup, queue.max_wait, iso(time.time())),
-        )
-        conn.executemany(
-            "INSERT INTO queue_skills (queue, skill, min_level) VALUES (?, ?, ?)",
-            [(queue.name, skill, level) for skill, level in queue.skills.items()],
-        )
-
-
-def add_did(conn: apsw.Connection, did: Did) -> None:
-    with conn:
-        _require_new(conn, "did", did.number)
-        if did.queue and not _exists(conn, "queue", did.queue):
-            raise NotFound(f"queue {did.queue!r} does not exist: create it with 'branchline queue add {did.queue}'.")
-        conn.execute(
-            "INSERT INTO dids (number, queue, flow, created_at) VALUES (?, ?, ?, ?)",
-            (did.number, did.queue, did.flow, iso(time.time())),
-        )
-
-
-def remove(conn: apsw.Connection, kind: str, key: str) -> None:
-    table, column = _TABLES[kind]
-    with conn:
-        if not _exists(conn, kind, key):
-            raise NotFound(f"{kind} {key!r} does not exist: 'branchline {kind} list' shows what there is.")
-        if kind == "queue":
-            users = [row[0] for row in conn.execute("SELECT number FROM dids WHERE queue = ?", (key,))]
-            if users:
-                raise Conflict(
-                    f"queue {key!r} still receives calls from DID {', '.join(users)}: "
-                    "remove or re-point those DIDs first."
-                )
-        conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (key,))
+def _load_acd(conn: apsw.Connection) -> AcdSettings:
+    values = {}
+    for key, value in conn.execute("SELECT key, value FROM settings WHERE key LIKE 'acd.%'"):
+        field = key.removeprefix(ACD_SETTING_PREFIX)
+        if field in AcdSettings.__struct_fields__ and value.isdigit():
+            values[field] = int(value)
+    return AcdSettings(**values)
 
 
 def get_setting(conn: apsw.Connection, key: str, default: str | None = None) -> str | None:
@@ -132,36 +76,63 @@ def set_setting(conn: apsw.Connection, key: str, value: str) -> None:
         )
 
 
-def _grouped(conn: apsw.Connection, sql: str) -> dict[str, list[tuple]]:
-    groups: dict[str, list[tuple]] = defaultdict(list)
-    for key, *rest in conn.execute(sql):
-        groups[key].append(tuple(rest))
-    return groups
+# ---- removing ----------------------------------------------------------------------------------------
+
+
+def remove(conn: apsw.Connection, kind: str, key: str) -> None:
+    table, column = TABLES[kind]
+    with conn:
+        require(conn, kind, key)
+        if kind == "queue":
+            _refuse_if_used(conn, "SELECT number FROM dids WHERE queue = ?", key,
+                            f"queue {key!r} still receives calls from DID {{}}: remove or re-point those DIDs first.")
+            _refuse_if_used(conn, "SELECT name FROM queues WHERE overflow = 'queue:' || ?", key,
+                            f"queue {key!r} takes the overflow of queue {{}}: change their --overflow first.")
+        if kind == "trunk":
+            _refuse_if_used(conn, "SELECT name FROM dial_rules WHERE trunk = ? ORDER BY position", key,
+                            f"trunk {key!r} is used by dial rule {{}}: remove those rules first "
+                            "('branchline dialplan remove NAME').")
+        conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (key,))
+
+
+def _refuse_if_used(conn: apsw.Connection, sql: str, key: str, message: str) -> None:
+    users = [row[0] for row in conn.execute(sql, (key,))]
+    if users:
+        raise Conflict(message.format(", ".join(users)))
+
+
+# ---- loading -----------------------------------------------------------------------------------------
 
 
 def load_config(conn: apsw.Connection) -> BranchConfig:
     """The whole configuration in one read transaction, so it is never half old, half new."""
     with conn:
-        gateways = _grouped(conn, "SELECT trunk, network FROM trunk_gateways ORDER BY trunk, network")
-        agent_skills = _grouped(conn, "SELECT agent_id, skill, level FROM agent_skills")
-        queue_skills = _grouped(conn, "SELECT queue, skill, min_level FROM queue_skills")
+        gateways = grouped(conn, "SELECT trunk, network FROM trunk_gateways ORDER BY trunk, network")
+        agent_skills = grouped(conn, "SELECT agent_id, skill, level FROM agent_skills")
+        penalties = grouped(conn, "SELECT agent_id, queue, penalty FROM agent_penalties")
         trunks = tuple(
-            Trunk(name, tuple(n for (n,) in gateways[name]), uri, password)
-            for name, uri, password in conn.execute(
-                "SELECT name, register_uri, register_password FROM trunks ORDER BY name"
+            Trunk(name, tuple(n for (n,) in gateways[name]), uri, password, proxy)
+            for name, uri, password, proxy in conn.execute(
+                "SELECT name, register_uri, register_password, outbound_proxy FROM trunks ORDER BY name"
             )
         )
         seats = tuple(Seat(*row) for row in conn.execute("SELECT name, phone_uri FROM seats ORDER BY name"))
         agents = tuple(
-            Agent(agent_id, name, dict(agent_skills[agent_id]))
-            for agent_id, name in conn.execute("SELECT id, name FROM agents ORDER BY id")
+            Agent(agent_id, name, dict(agent_skills[agent_id]), dict(penalties[agent_id]), wrapup)
+            for agent_id, name, wrapup in conn.execute("SELECT id, name, wrapup FROM agents ORDER BY id")
         )
-        queues = tuple(
-            Queue(name, ring, wrapup, max_wait, dict(queue_skills[name]))
-            for name, ring, wrapup, max_wait in conn.execute(
-                "SELECT name, ring_timeout, wrapup, max_wait FROM queues ORDER BY name"
+        dids = tuple(Did(*row) for row in conn.execute("SELECT number, queue, flow, priority FROM dids ORDER BY number"))
+        language = get_setting(conn, "language", "en") or "en"
+        pause_codes = tuple(
+            PauseCode(code, label, label_zh, bool(system))
+            for code, label, label_zh, system in conn.execute(
+                "SELECT code, label, label_zh, system FROM pause_codes ORDER BY system DESC, code"
             )
         )
-        dids = tuple(Did(*row) for row in conn.execute("SELECT number, queue, flow FROM dids ORDER BY number"))
-        language = get_setting(conn, "language", "en") or "en"
-    return BranchConfig(trunks, seats, agents, queues, dids, language)
+        dial_rules = tuple(
+            DialRule(*row)
+            for row in conn.execute("SELECT name, pattern, trunk, strip, prefix FROM dial_rules ORDER BY position")
+        )
+        return BranchConfig(
+            trunks, seats, agents, load_queues(conn), dids, language, pause_codes, dial_rules, _load_acd(conn)
+        )

@@ -7,8 +7,10 @@ import os
 import stat
 import subprocess
 
+import msgspec
 import pytest
 
+from appliance.model import Queue
 from tests.support.branch import BRANCHLINE, Branch
 
 COMMANDS = [
@@ -19,6 +21,12 @@ COMMANDS = [
     ["agent", "login"], ["agent", "ready"], ["agent", "pause"], ["agent", "logout"], ["agent", "status"],
     ["queue"], ["queue", "add"], ["queue", "list"], ["queue", "remove"],
     ["did"], ["did", "add"], ["did", "list"], ["did", "remove"],
+    # The ACD configuration: every one of these has an example (see tests/cli/test_acd_cli.py).
+    ["trunk", "set"], ["queue", "set"], ["queue", "penalty-rules"], ["queue", "show"],
+    ["agent", "skill"], ["agent", "penalty"], ["agent", "set"], ["agent", "show"],
+    ["acd"], ["acd", "show"], ["acd", "set"],
+    ["pause-code"], ["pause-code", "add"], ["pause-code", "set"], ["pause-code", "list"], ["pause-code", "remove"],
+    ["dialplan"], ["dialplan", "add"], ["dialplan", "list"], ["dialplan", "remove"], ["dialplan", "test"],
 ]
 
 
@@ -65,14 +73,16 @@ def test_configuration_round_trip_with_json(branch):
     branch.cli("seat", "add", "desk-1", "--phone", "sip:1001@192.0.2.21")
     branch.cli("agent", "add", "a1", "--name", "Li Na", "--skill", "loans:7")
     assert json.loads(branch.cli("trunk", "list", "--json").stdout) == [
-        {"name": "gw", "gateways": ["192.0.2.10/32", "198.51.100.0/24"], "register": None}
+        {"name": "gw", "gateways": ["192.0.2.10/32", "198.51.100.0/24"], "register": None, "outbound_proxy": None}
     ]
     assert json.loads(branch.cli("queue", "list", "--json").stdout) == [
-        {"name": "loans", "ring_timeout": 12, "wrapup": 20, "max_wait": 90, "skills": {"general": 1, "loans": 3}}
+        json.loads(msgspec.json.encode(Queue("loans", ring_timeout=12, wrapup=20, max_wait=90, skills={"general": 1, "loans": 3})))
     ]
-    assert json.loads(branch.cli("did", "list", "--json").stdout) == [{"number": "4008001234", "queue": "loans", "flow": None}]
+    assert json.loads(branch.cli("did", "list", "--json").stdout) == [{"number": "4008001234", "queue": "loans", "flow": None, "priority": 0}]
     assert json.loads(branch.cli("seat", "list", "--json").stdout) == [{"name": "desk-1", "phone_uri": "sip:1001@192.0.2.21:5060"}]
-    assert json.loads(branch.cli("agent", "list", "--json").stdout) == [{"id": "a1", "name": "Li Na", "skills": {"loans": 7}}]
+    assert json.loads(branch.cli("agent", "list", "--json").stdout) == [
+        {"id": "a1", "name": "Li Na", "skills": {"loans": 7}, "penalties": {}, "wrapup": None}
+    ]
     assert "desk-1" in branch.cli("seat", "list").stdout
     branch.cli("seat", "remove", "desk-1")
     assert json.loads(branch.cli("seat", "list", "--json").stdout) == []
@@ -130,7 +140,8 @@ def test_commands_on_a_missing_data_dir_say_to_run_init(tmp_path):
 
 
 def test_migrate_lists_and_dry_runs(branch):
-    assert "[x] 0001 foundation" in branch.cli("migrate", "--list").stdout
+    listing = branch.cli("migrate", "--list").stdout
+    assert "[x] 0001 foundation" in listing and "[x] 0002 acd" in listing
     assert "up to date" in branch.cli("migrate", "--dry-run").stdout
 
 

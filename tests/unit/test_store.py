@@ -9,14 +9,14 @@ import pytest
 
 from appliance.resources import migrations_dir
 from appliance.store.database import StoreError, connect
-from appliance.store.migrations import DatabaseTooNew, applied_versions, migrate
+from appliance.store.migrations import DatabaseTooNew, applied_versions, available, migrate
 from appliance.store.records import append_event, list_events
 
 
 def test_a_new_database_gets_every_migration_in_wal_mode_with_foreign_keys(tmp_path: Path):
     conn = connect(tmp_path / "b.db")
     done = migrate(conn, migrations_dir(), tmp_path / "backups")
-    assert [m.version for m in done] == applied_versions(conn) == [1]
+    assert [m.version for m in done] == applied_versions(conn) == [m.version for m in available(migrations_dir())]
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert not (tmp_path / "backups").exists()  # nothing to back up in a brand-new file
@@ -52,7 +52,8 @@ def test_a_database_from_a_newer_branchline_is_refused(tmp_path: Path):
     conn = connect(tmp_path / "b.db")
     migrate(conn, migrations_dir(), tmp_path / "backups")
     conn.execute("INSERT INTO schema_migrations VALUES (999, 'future', 'now')")
-    with pytest.raises(DatabaseTooNew, match="schema version 999 but this Branchline knows only up to 1"):
+    newest = available(migrations_dir())[-1].version
+    with pytest.raises(DatabaseTooNew, match=f"schema version 999 but this Branchline knows only up to {newest}"):
         migrate(conn, migrations_dir(), tmp_path / "backups")
 
 
