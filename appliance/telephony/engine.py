@@ -21,6 +21,7 @@ from appliance.model import parse_sip_uri
 from appliance.telephony import sipfilter
 from appliance.telephony.admission import Admitted, admit, allowed_networks, dialled_number
 from appliance.telephony.budget import LegBudget
+from appliance.telephony.dtmf import normalise_digit, read_info
 from appliance.telephony.legs import Leg, MediaPlan
 from appliance.telephony.media import MediaRouter
 from appliance.telephony.messages import (
@@ -30,6 +31,7 @@ from appliance.telephony.messages import (
     CallRefused,
     Command,
     Dial,
+    DtmfReceived,
     Event,
     Hangup,
     HangupAll,
@@ -41,8 +43,11 @@ from appliance.telephony.messages import (
     PromptFinished,
     SipPolicy,
     TrunkRegistration,
+    WatchPhones,
 )
+from appliance.telephony.options import PhonePinger
 from appliance.telephony.pjsip import PJSUA_MAX_CALLS, create_endpoint
+from appliance.telephony.pjsip_c import pointer_of, respond_in_dialog
 from appliance.telephony.sipmsg import request_user, uri_user
 
 __all__ = ("Engine", "EngineSettings", "EngineStartError")
@@ -101,6 +106,14 @@ class _Call(pj.Call):
     def onCallMediaState(self, prm: pj.OnCallMediaStateParam) -> None:
         _guarded(self.engine._on_media_state, self)
 
+    def onDtmfDigit(self, prm: pj.OnDtmfDigitParam) -> None:
+        # SIP INFO digits are read from the request itself, in onCallTsxState (see dtmf.py).
+        if prm.method == pj.PJSUA_DTMF_METHOD_RFC2833:
+            _guarded(self.engine._on_dtmf, self, prm.digit, "rfc2833")
+
+    def onCallTsxState(self, prm: pj.OnCallTsxStateParam) -> None:
+        _guarded(self.engine._on_call_transaction, self, prm.e)
+
 
 class _Account(pj.Account):
     def __init__(self, engine: Engine, registration: TrunkRegistration | None = None) -> None:
@@ -134,6 +147,7 @@ class Engine:
         self._filter_fd: int | None = None
         self._filter_key: tuple[bool, SipPolicy] | None = None
         self._next_media_check = 0.0
+        self._pinger: PhonePinger | None = None  # kept until the process ends: pjsip holds its callback
 
     # ---- the owner thread's API (thread-safe) -------------------------------------------------
 
@@ -201,7 +215,8 @@ class Engine:
         self._registrations: dict[str, _Account] = {}  # trunk -> its registered carrier account
         self._moh = pj.AudioMediaPlayer()
         self._moh.createPlayer(self.settings.moh_path, 0)  # loops; one player for every caller on hold
-        self._media = MediaRouter(self._moh, self._legs)
+        self._media = MediaRouter(self._moh, self._legs, self._prompt_finished)
+        self._pinger = PhonePinger(config.idUri, self._emit)
         self._filter_fd = sipfilter.find_udp_socket_fd(self.settings.sip_port)
         self._apply_filter(time.monotonic())
 
@@ -222,14 +237,13 @@ class Engine:
     def _run_timers(self, now: float) -> None:
         for leg in list(self._legs.values()):
             if leg.prompt_ends_at and now >= leg.prompt_ends_at:
-                prompt = leg.prompt
-                self._media.switch(leg, MediaPlan.SILENCE)
-                self._emit(PromptFinished(leg.leg_id, prompt))
+                self._media.segment_heard(leg)
             elif leg.pending_dial and self.budget.can_dial(now):
                 self._place_call(leg, now)
         if now >= self._next_media_check:
             self._next_media_check = now + MEDIA_CHECK_EVERY_S
             self._end_silent_calls(now)
+        self._pinger.tick(now)
         self._reap()
         self._apply_filter(now)
 
@@ -281,8 +295,10 @@ class Engine:
                     self._accepting = False
                     for leg in list(self._legs.values()):
                         self._hangup(leg, 0)
-                case Dial(leg_id=leg_id, uri=uri, caller=caller):
-                    leg = Leg(leg_id, None, inbound=False, pending_dial=uri, caller=caller)
+                case WatchPhones():
+                    self._pinger.watch(command, now)
+                case Dial(leg_id=leg_id, uri=uri, caller=caller, trunk=trunk):
+                    leg = Leg(leg_id, None, inbound=False, pending_dial=uri, caller=caller, trunk=trunk)
                     self._legs[leg_id] = leg
                     if self.budget.can_dial(now):
                         self._place_call(leg, now)
@@ -298,10 +314,8 @@ class Engine:
         match command:
             case Answer():
                 self._answer(leg.call, 200)
-            case Play(prompt=prompt, path=path):
-                leg.prompt = prompt
-                leg.prompt_path = path
-                self._media.switch(leg, MediaPlan.PROMPT)
+            case Play(prompt=prompt, paths=paths):
+                self._media.play(leg, prompt, paths)
             case MusicOnHold():
                 self._media.switch(leg, MediaPlan.MOH)
             case Bridge(leg_b=other_id):
@@ -314,9 +328,41 @@ class Engine:
             case Hangup(status=status):
                 self._hangup(leg, status)
 
+    def _prompt_finished(self, leg: Leg, prompt: str) -> None:
+        self._emit(PromptFinished(leg.leg_id, prompt))
+
+    # ---- DTMF -------------------------------------------------------------------------------------
+
+    def _on_dtmf(self, call: _Call, digit: str, method: str) -> None:
+        leg = self._legs.get(call.leg_id)
+        digit = normalise_digit(digit)
+        if leg is not None and digit is not None and leg.dtmf.is_new_press(digit, method, time.monotonic()):
+            self._emit(DtmfReceived(leg.leg_id, digit))
+
+    def _on_call_transaction(self, call: _Call, event: pj.SipEvent) -> None:
+        """Read DTMF from an INFO request as it arrives (the transaction layer drops its retransmissions)."""
+        state = event.body.tsxState
+        tsx = state.tsx
+        if tsx.method != "INFO" or tsx.role != pj.PJSIP_ROLE_UAS or tsx.state != pj.PJSIP_TSX_STATE_TRYING:
+            return
+        if state.type != pj.PJSIP_EVENT_RX_MSG:
+            return
+        info = read_info(state.src.rdata.wholeMsg)
+        if info.answer:
+            # NOTE: only for INFO pjsua leaves unanswered: a second final response on one
+            # transaction trips a pjlib assertion, which aborts the process.
+            respond_in_dialog(pointer_of(state.src.rdata.pjRxData), info.answer)
+        if info.digit is not None:
+            self._on_dtmf(call, info.digit, "info")
+
+    # ---- outbound calls ---------------------------------------------------------------------------
+
     def _place_call(self, leg: Leg, now: float) -> None:
         uri, leg.pending_dial = leg.pending_dial, None
-        call = _Call(self, self._account)
+        # A carrier trunk's calls go out from its registered account, so its digest credentials answer
+        # the carrier's challenge; phones and gateway trunks are called from the engine's own account.
+        account = self._registrations.get(leg.trunk) if leg.trunk else None
+        call = _Call(self, account if account is not None else self._account)
         call.leg_id = leg.leg_id
         leg.call = call
         param = pj.CallOpParam(True)
@@ -461,6 +507,7 @@ class Engine:
         deadline = time.monotonic() + STOP_GRACE_S
         while self._legs and time.monotonic() < deadline:
             self._ep.libHandleEvents(POLL_MS)
+        self._pinger.close()
         # NOTE: every Call and player must be gone before libDestroy, or the process aborts.
         self._legs.clear()
         self._graveyard.clear()

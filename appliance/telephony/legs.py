@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ("Leg", "MediaPlan")
+from appliance.telephony.dtmf import DtmfDeduplicator
+
+__all__ = ("Leg", "MediaPlan", "Segment")
 
 
 class MediaPlan(enum.Enum):
@@ -18,6 +20,14 @@ class MediaPlan(enum.Enum):
     PEER = "peer"
 
 
+@dataclass(frozen=True)
+class Segment:
+    """Files of a prompt that one player plays back to back (they share one WAV format)."""
+
+    paths: tuple[str, ...]
+    seconds: float
+
+
 @dataclass
 class Leg:
     leg_id: str
@@ -25,6 +35,7 @@ class Leg:
     inbound: bool
     pending_dial: str | None = None
     caller: str = ""  # the caller's number, shown on the seat phone we dial
+    trunk: str | None = None  # dial from this carrier trunk's registered account
     answered: bool = False
     rang: bool = False
     hung_up_here: bool = False
@@ -32,8 +43,9 @@ class Leg:
     peer: str | None = None
     player: Any = None  # the leg's own prompt player; kept referenced while pjsua2 uses it
     prompt: str = ""
-    prompt_path: str = ""
-    prompt_seconds: float = 0.0
-    prompt_ends_at: float = 0.0
+    prompt_segments: tuple[Segment, ...] = ()  # the one playing first, then those still to come
+    prompt_seconds: float = 0.0  # of the segment playing
+    prompt_ends_at: float = 0.0  # when the segment playing has been heard; 0 until it is connected
     rtp_received: int = 0
     rtp_seen_at: float = 0.0
+    dtmf: DtmfDeduplicator = field(default_factory=DtmfDeduplicator)

@@ -15,6 +15,7 @@ __all__ = (
     "CallRefused",
     "Command",
     "Dial",
+    "DtmfReceived",
     "EngineFailed",
     "Event",
     "Hangup",
@@ -23,10 +24,12 @@ __all__ = (
     "LegEnded",
     "LegRinging",
     "MusicOnHold",
+    "PhoneReachability",
     "Play",
     "PromptFinished",
     "SipPolicy",
     "TrunkRegistration",
+    "WatchPhones",
 )
 
 
@@ -76,11 +79,47 @@ class PromptFinished(msgspec.Struct, frozen=True, tag=True):
     prompt: str
 
 
+class DtmfReceived(msgspec.Struct, frozen=True, tag=True):
+    """A key the far end of a leg pressed, by RFC 2833 or SIP INFO; each press is reported once.
+
+    `digit` is one of 0-9, *, # or A-D.
+    """
+
+    leg_id: str
+    digit: str
+
+
+class PhoneReachability(msgspec.Struct, frozen=True, tag=True):
+    """A watched seat phone started or stopped answering SIP OPTIONS (sent on changes only).
+
+    Reachable: the phone sent a SIP response, whatever its status (404, 405 and 486 count; it is
+    alive); `status` and `reason` are the response's. Unreachable: `failures` pings in a row got
+    no response at all; `status` is then 408 (no response in time, or the OPTIONS could not be
+    sent), 503 (transport error, or the host name does not resolve) or 0 (not a SIP URI), and
+    `reason` says which in words.
+    """
+
+    uri: str
+    reachable: bool
+    status: int
+    reason: str
+
+
 class EngineFailed(msgspec.Struct, frozen=True, tag=True):
     reason: str
 
 
-Event = CallArrived | CallRefused | LegRinging | LegAnswered | LegEnded | PromptFinished | EngineFailed
+Event = (
+    CallArrived
+    | CallRefused
+    | LegRinging
+    | LegAnswered
+    | LegEnded
+    | PromptFinished
+    | DtmfReceived
+    | PhoneReachability
+    | EngineFailed
+)
 
 
 # ---- commands: core -> engine -----------------------------------------------------------------
@@ -91,11 +130,14 @@ class Answer(msgspec.Struct, frozen=True, tag=True):
 
 
 class Play(msgspec.Struct, frozen=True, tag=True):
-    """Play a WAV file to the leg once; PromptFinished follows when it has been heard."""
+    """Play WAV files to the leg once, one after another; PromptFinished follows when the last
+    has been heard. One file is a 1-tuple. A file that cannot be played ends the prompt at once
+    (PromptFinished, and a warning in the log) rather than leaving the caller in silence.
+    """
 
     leg_id: str
     prompt: str
-    path: str
+    paths: tuple[str, ...]
 
 
 class MusicOnHold(msgspec.Struct, frozen=True, tag=True):
@@ -105,11 +147,16 @@ class MusicOnHold(msgspec.Struct, frozen=True, tag=True):
 
 
 class Dial(msgspec.Struct, frozen=True, tag=True):
-    """Call a phone. The engine paces it against the leg budget; the core owns the ring timeout."""
+    """Call a phone or a number. The engine paces it against the leg budget; the core owns the
+    ring timeout. With `trunk` naming a carrier trunk the engine registers, the call goes out from
+    that carrier account (so the carrier's digest authentication applies); otherwise from the
+    engine's own account. The core builds the URI (sip:NUMBER@HOST:PORT for a carrier).
+    """
 
     leg_id: str
     uri: str
     caller: str
+    trunk: str | None = None
 
 
 class Bridge(msgspec.Struct, frozen=True, tag=True):
@@ -145,4 +192,17 @@ class SipPolicy(msgspec.Struct, frozen=True, tag=True):
     registrations: tuple[TrunkRegistration, ...] = ()
 
 
-Command = Answer | Play | MusicOnHold | Dial | Bridge | Hangup | HangupAll | SipPolicy
+class WatchPhones(msgspec.Struct, frozen=True, tag=True):
+    """Ping these seat phones with SIP OPTIONS every `interval` seconds; replaces the watched set.
+
+    `interval` 0 stops watching. A phone starts unknown; PhoneReachability follows as soon as it
+    is known (its first answer, or `failures` pings in a row without any response) and on every
+    change after that. A phone that stays in the set keeps its state.
+    """
+
+    uris: tuple[str, ...]
+    interval: float
+    failures: int
+
+
+Command = Answer | Play | MusicOnHold | Dial | Bridge | Hangup | HangupAll | SipPolicy | WatchPhones

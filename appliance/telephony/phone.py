@@ -2,7 +2,11 @@
 
 It answers as a seat's phone (automatically, never, or busy), or calls a number; it can play a
 tone, record what it hears, and send digits. It reports what happens as JSON lines on stdout
-and takes commands on stdin (`hangup`, `dtmf 123#`, `quit`), so tests can drive it like a person.
+(including each DTMF digit it receives: {"event": "dtmf", "call": 1, "digit": "5", "method":
+"rfc2833"}) and takes commands on stdin, so tests can drive it like a person:
+`hangup`, `answer`, `call URI`, `dtmf 123#` (RFC 2833), `dtmf-info 123# [relay|plain]` (one SIP
+INFO per digit, application/dtmf-relay or application/dtmf; each answer is reported as
+"info-answered"), `quit`. Like any pjsua endpoint it answers OPTIONS by itself.
 """
 
 from __future__ import annotations
@@ -26,6 +30,14 @@ __all__ = ("PhoneSettings", "run_phone")
 POLL_MS = 20
 # pjmedia's tone generator takes on-times up to 32767 ms; loop a long one so the tone never dips.
 TONE_ON_MS = 30000
+# Digits sent by SIP INFO go one request at a time, spaced like key presses.
+INFO_DIGIT_GAP_S = 0.15
+INFO_DURATION_MS = 160
+INFO_BODIES = {
+    "relay": ("application/dtmf-relay", f"Signal={{digit}}\r\nDuration={INFO_DURATION_MS}\r\n"),
+    "plain": ("application/dtmf", "{digit}"),
+}
+DTMF_METHODS = {pj.PJSUA_DTMF_METHOD_RFC2833: "rfc2833", pj.PJSUA_DTMF_METHOD_SIP_INFO: "info"}
 
 
 class PhoneSettings(msgspec.Struct, frozen=True):
@@ -58,12 +70,27 @@ class _PhoneCall(pj.Call):
         self.recording = ""
         self.connected = False
         self.digits_sent = False
+        self.info_digits: list[tuple[str, str]] = []  # (digit, body kind) still to send by SIP INFO
+        self.info_next_at = 0.0
 
     def onCallState(self, prm: pj.OnCallStateParam) -> None:
         self.phone.on_state(self)
 
     def onCallMediaState(self, prm: pj.OnCallMediaStateParam) -> None:
         self.phone.on_media(self)
+
+    def onDtmfDigit(self, prm: pj.OnDtmfDigitParam) -> None:
+        _say("dtmf", call=self.number, digit=prm.digit, method=DTMF_METHODS.get(prm.method, str(prm.method)))
+
+    def onCallTsxState(self, prm: pj.OnCallTsxStateParam) -> None:
+        state = prm.e.body.tsxState
+        tsx = state.tsx
+        # The final answer to an INFO we sent: COMPLETED, or TERMINATED straight away (a timeout).
+        final = tsx.state == pj.PJSIP_TSX_STATE_COMPLETED or (
+            tsx.state == pj.PJSIP_TSX_STATE_TERMINATED and state.prevState < pj.PJSIP_TSX_STATE_COMPLETED
+        )
+        if tsx.method == "INFO" and tsx.role == pj.PJSIP_ROLE_UAC and final:
+            _say("info-answered", call=self.number, status=tsx.statusCode, reason=tsx.statusText)
 
 
 class _PhoneAccount(pj.Account):
@@ -191,6 +218,14 @@ class Phone:
                     call.hangup(pj.CallOpParam())
                 elif verb == "dtmf" and arg:
                     call.dialDtmf(arg)
+                elif verb == "dtmf-info" and arg:
+                    digits, _, kind = arg.partition(" ")
+                    kind = kind.strip() or "relay"
+                    if kind not in INFO_BODIES:
+                        reason = f"unknown INFO body {kind!r}: use relay or plain"
+                        _say("error", call=call.number, command=verb, reason=reason)
+                        continue
+                    call.info_digits += [(digit, kind) for digit in digits]
                 elif verb == "answer":
                     param = pj.CallOpParam()
                     param.statusCode = 200
@@ -214,7 +249,22 @@ class Phone:
             if call.connected and self.settings.digits and not call.digits_sent:
                 call.digits_sent = True
                 call.dialDtmf(self.settings.digits)
+            if call.info_digits and now >= call.info_next_at:
+                call.info_next_at = now + INFO_DIGIT_GAP_S
+                self._send_info_digit(call, *call.info_digits.pop(0))
         self.finished = [c for c in self.finished if c.isActive()]
+
+    @staticmethod
+    def _send_info_digit(call: _PhoneCall, digit: str, kind: str) -> None:
+        content_type, body = INFO_BODIES[kind]
+        param = pj.CallSendRequestParam()
+        param.method = "INFO"
+        param.txOption.contentType = content_type
+        param.txOption.msgBody = body.format(digit=digit)
+        try:
+            call.sendRequest(param)
+        except pj.Error as exc:
+            _say("error", call=call.number, command="dtmf-info", reason=exc.reason)
 
     def close(self) -> None:
         for call in list(self.calls):

@@ -24,6 +24,7 @@ __all__ = (
     "read_wav",
     "tone_samples",
     "tone_seconds",
+    "tone_starts_at",
     "ulaw_decode",
     "ulaw_encode",
     "write_wav",
@@ -110,6 +111,29 @@ def tone_seconds(
         else:
             current = 0
     return longest * frame_len / rate
+
+
+def tone_starts_at(
+    samples: Sequence[int], rate: int, freq_hz: float, min_seconds: float = 0.5, frame_s: float = FRAME_SECONDS
+) -> float | None:
+    """Seconds into the recording where freq_hz first sounds unbroken for min_seconds, or None.
+
+    For checking order: a prompt of several tones is heard in order when each starts later
+    than the one before it.
+    """
+    frame_len = round(frame_s * rate)
+    needed = max(1, round(min_seconds / frame_s))
+    run_start, run = 0, 0
+    for index, start in enumerate(range(0, len(samples) - frame_len + 1, frame_len)):
+        if _frame_is_tone(samples[start : start + frame_len], rate, freq_hz):
+            if run == 0:
+                run_start = index
+            run += 1
+            if run >= needed:
+                return run_start * frame_len / rate
+        else:
+            run = 0
+    return None
 
 
 def has_tone(samples: Sequence[int], rate: int, freq_hz: float, min_seconds: float = 1.0) -> bool:
