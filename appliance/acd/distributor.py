@@ -3,74 +3,71 @@
 Pure: every method takes the time, changes the distributor's state and returns the actions the
 core must carry out. Nothing here reads a clock, touches SIP or writes to the database.
 
-Order of service (documented, deterministic): callers are served in arrival order across all
-queues; each caller is offered to the Ready agent who can serve its queue and has been idle the
-longest (ties broken by agent id). An agent who missed or refused the call is not offered the
-same call again.
+Who gets which call (docs/acd.md has the full rules and examples):
+
+- Callers are taken in the service order of `waiting.py` across all queues.
+- An agent can take a call when they are Ready, their phone answers pings, no delay after a
+  missed, busy or unreachable offer holds them back, they hold the queue's skills, and their
+  penalty for the queue is within the limit the queue's penalty rules give for the caller's wait
+  so far. Agents not yet tried for this call go first; once every one who could take it now has
+  been tried, the round starts over (a caller is never left waiting beside an idle agent).
+- Tiers: an agent is offered a call of a higher-penalty queue only when no call they could take
+  at a lower penalty waits.
+- Among the agents who can take a call, the queue's strategy chooses (`strategies.py`).
 """
 
 from __future__ import annotations
 
-import enum
+import random
+from collections import deque
 
-import msgspec
-
-from appliance.acd.actions import Action, AgentChanged, CancelOffer, Connect, GiveUp, Offer, ReleaseCaller
+from appliance.acd.actions import (
+    Action,
+    AgentChanged,
+    CallbackGaveUp,
+    CallbackRetry,
+    CancelOffer,
+    Connect,
+    Exit,
+    Offer,
+    ReleaseCaller,
+)
+from appliance.acd.agents import AgentState, AgentStatus, OfferOutcome
+from appliance.acd.strategies import Candidate, choose
+from appliance.acd.waiting import NEVER, WaitingCall, service_order
 from appliance.errors import Conflict, InvalidInput, NotFound
 from appliance.model import BranchConfig, Queue, Seat
 
-__all__ = ("AgentStatus", "Distributor", "OfferOutcome")
-
-
-class AgentStatus(enum.StrEnum):
-    LOGGED_OUT = "logged_out"
-    READY = "ready"
-    NOT_READY = "not_ready"
-    RINGING = "ringing"
-    ON_CALL = "on_call"
-    WRAPUP = "wrapup"
-
-
-class OfferOutcome(enum.StrEnum):
-    NO_ANSWER = "no_answer"
-    BUSY = "busy"
-    UNREACHABLE = "unreachable"
-    CALLER_LEFT = "caller_left"
-
+__all__ = ("AgentState", "AgentStatus", "Distributor", "OfferOutcome", "WaitingCall")
 
 MISSED_REASON = "missed"
+LOGIN_REASON = "login"
+HANDLE_TIME_SAMPLES = 20  # recent calls per queue that the estimated wait learns from
+_SERVING = (AgentStatus.READY, AgentStatus.RINGING, AgentStatus.ON_CALL, AgentStatus.WRAPUP)
 
 
-class AgentState(msgspec.Struct):
-    agent_id: str
-    name: str
-    status: AgentStatus = AgentStatus.LOGGED_OUT
-    reason: str = ""
-    seat: str | None = None
-    since: float = 0.0
-    idle_since: float = 0.0
-    call_id: str | None = None
-    wrapup_until: float = 0.0
-    pause_after_call: str | None = None
-    calls_answered: int = 0
+class _Talk:
+    __slots__ = ("agent_id", "queue", "started", "callback")
 
-
-class WaitingCall(msgspec.Struct):
-    call_id: str
-    queue: str
-    arrived: float
-    give_up_at: float
-    tried: set[str] = set()
-    offered_to: str | None = None
-    ring_until: float = 0.0
+    def __init__(self, agent_id: str, queue: str, started: float, callback: str | None) -> None:
+        self.agent_id, self.queue, self.started, self.callback = agent_id, queue, started, callback
 
 
 class Distributor:
-    def __init__(self, config: BranchConfig) -> None:
+    def __init__(self, config: BranchConfig, seed: int = 0) -> None:
         self._config = config
+        self._rng = random.Random(seed)
         self._agents: dict[str, AgentState] = {}
-        self._waiting: dict[str, WaitingCall] = {}  # insertion order is arrival order
-        self._talking: dict[str, tuple[str, str]] = {}  # call id -> (agent id, queue)
+        self._waiting: dict[str, WaitingCall] = {}
+        self._talking: dict[str, _Talk] = {}  # call id -> who talks, in which queue, since when
+        self._members: dict[str, dict[str, int]] = {}  # queue -> {agent id: penalty} of agents with its skills
+        self._rule_times: dict[str, list[int]] = {}  # queue -> its penalty rules' thresholds, ascending
+        self._last_rung: dict[str, str] = {}  # queue -> agent, for round-robin
+        self._handle_times: dict[str, deque[float]] = {}
+        self._phones_down: set[str] = set()  # seats whose phones do not answer pings
+        self._callbacks_dialling: dict[str, WaitingCall] = {}  # agent answered; customer being dialled
+        self._wrapup_started: dict[str, tuple[str, float, float]] = {}  # agent -> (queue, talk start, wrap-up start)
+        self._seq = 0
         self.configure(config, now=0.0)
 
     # ---- configuration ------------------------------------------------------------------------
@@ -87,7 +84,15 @@ class Distributor:
             if state.status is not AgentStatus.LOGGED_OUT:
                 actions += self._force_logout(state, now, "removed")
             del self._agents[agent_id]
-        return actions + self._dispatch(now)
+        self._members = {
+            q.name: {a.id: a.penalty(q.name) for a in config.agents if q.accepts(a)} for q in config.queues
+        }
+        self._rule_times = {q.name: sorted(r.after for r in q.penalty_rules) for q in config.queues if q.penalty_rules}
+        return actions + self._leave_empty(now) + self._dispatch(now)
+
+    def seed_handle_times(self, queue: str, seconds: list[float]) -> None:
+        """Recent handle times from the store, so the estimated wait is right from the first call."""
+        self._handle_times[queue] = deque(seconds[-HANDLE_TIME_SAMPLES:], maxlen=HANDLE_TIME_SAMPLES)
 
     # ---- agents -------------------------------------------------------------------------------
 
@@ -108,28 +113,37 @@ class Distributor:
             raise Conflict(f"seat {seat.name!r} is in use by agent {holder.agent_id!r}: log them out first.")
         if state.status in (AgentStatus.RINGING, AgentStatus.ON_CALL):
             raise Conflict(f"agent {agent_id!r} is on a call: log in again after it ends.")
+        if (state.seat, state.status, state.reason) == (seat.name, AgentStatus.NOT_READY, LOGIN_REASON):
+            return []  # FIX: signed in here already; the repeat used to emit an event that changed nothing
+        if state.status is AgentStatus.LOGGED_OUT:
+            state.calls_by_queue, state.talk_seconds, state.misses = {}, 0.0, 0
         state.seat = seat.name
+        state.phone_ok = seat.name not in self._phones_down
         # A fresh login starts Not Ready, as in every ACD: the agent says when they are ready.
-        return self._set(state, AgentStatus.NOT_READY, now, reason="login")
+        return self._set(state, AgentStatus.NOT_READY, now, reason=LOGIN_REASON)
 
     def ready(self, agent_id: str, now: float) -> list[Action]:
         state = self._logged_in(agent_id)
         state.pause_after_call = None
         if state.status in (AgentStatus.RINGING, AgentStatus.ON_CALL, AgentStatus.READY):
             return []  # ready already, or will be after the call
-        actions = self._set(state, AgentStatus.READY, now)
-        return actions + self._dispatch(now)
+        if state.status is AgentStatus.WRAPUP:
+            return self.end_wrapup(agent_id, now)
+        state.misses, state.blocked_until = 0, 0.0
+        return self._set(state, AgentStatus.READY, now) + self._dispatch(now)
 
     def pause(self, agent_id: str, reason: str, now: float) -> list[Action]:
-        if not reason.strip():
-            raise InvalidInput("a pause needs a reason, for example --reason break.")
+        reason = reason.strip()  # FIX: " break " was accepted but logged with its spaces
+        self._check_pause_code(reason)
         state = self._logged_in(agent_id)
+        if state.status is AgentStatus.NOT_READY and state.reason == reason:
+            return []  # FIX: paused already for this reason; it used to restart the pause's clock
         if state.status in (AgentStatus.ON_CALL, AgentStatus.WRAPUP):
             state.pause_after_call = reason  # taken when the call and its wrap-up are over
             return []
         actions: list[Action] = []
         if state.status is AgentStatus.RINGING:
-            actions += self._withdraw_offer(state, now, OfferOutcome.NO_ANSWER)
+            actions += self._withdraw(state, now, OfferOutcome.WITHDRAWN)
         return actions + self._set(state, AgentStatus.NOT_READY, now, reason=reason) + self._dispatch(now)
 
     def logout(self, agent_id: str, now: float, reason: str = "logout") -> list[Action]:
@@ -138,154 +152,413 @@ class Distributor:
             raise Conflict(f"agent {agent_id!r} is on a call: log out after it ends.")
         if state.status is AgentStatus.LOGGED_OUT:
             return []
-        return self._force_logout(state, now, reason) + self._dispatch(now)
+        return self._force_logout(state, now, reason) + self._leave_empty(now) + self._dispatch(now)
+
+    def end_wrapup(self, agent_id: str, now: float) -> list[Action]:
+        """The agent finished their after-call work early."""
+        state = self._in_wrapup(agent_id)
+        return self._after_call(state, now) + self._dispatch(now)
+
+    def extend_wrapup(self, agent_id: str, now: float) -> list[Action]:
+        """One extension per wrap-up, of the branch's `wrapup_extend` seconds."""
+        state = self._in_wrapup(agent_id)
+        if state.wrapup_extended:
+            raise Conflict(f"agent {agent_id!r} has already extended this wrap-up once: finish it, or pause.")
+        state.wrapup_extended = True
+        state.wrapup_until += self._config.acd.wrapup_extend
+        return []
+
+    def phone_reachable(self, seat: str, reachable: bool, now: float) -> list[Action]:
+        """The seat phone started or stopped answering pings: nobody is offered calls on a dead phone."""
+        if reachable:
+            self._phones_down.discard(seat)
+        else:
+            self._phones_down.add(seat)
+        actions: list[Action] = []
+        for state in self._agents.values():
+            if state.seat == seat and state.phone_ok != reachable:
+                state.phone_ok = reachable
+                actions += self._set(state, state.status, now, reason=state.reason, keep_since=True,
+                                     phone_changed=True)
+        return actions + self._leave_empty(now) + self._dispatch(now)
 
     # ---- calls --------------------------------------------------------------------------------
 
-    def waiting(self) -> list[WaitingCall]:
-        return list(self._waiting.values())
+    def waiting(self, now: float) -> list[WaitingCall]:
+        """Everybody waiting, in service order at `now` (aging priorities change it over time)."""
+        return sorted(self._waiting.values(), key=lambda c: service_order(c, self._config.queue(c.queue), now))
+
+    def waiting_call(self, call_id: str) -> WaitingCall | None:
+        return self._waiting.get(call_id)
 
     def serving_agents(self, queue_name: str) -> int:
-        """Agents logged in who could serve the queue: whether a caller can hope for an answer."""
-        queue = self._queue(queue_name)
+        """Agents signed in with a working phone who could serve the queue: can a caller hope?"""
+        members = self._members.get(queue_name, {})
         return sum(
-            1
-            for a in self._agents.values()
-            if a.status is not AgentStatus.LOGGED_OUT and (cfg := self._config.agent(a.agent_id)) and queue.accepts(cfg)
+            1 for a in self._agents.values() if a.agent_id in members and a.status is not AgentStatus.LOGGED_OUT and a.phone_ok
         )
 
     def logged_in(self) -> int:
         return sum(1 for a in self._agents.values() if a.status is not AgentStatus.LOGGED_OUT)
 
-    def enqueue(self, call_id: str, queue_name: str, now: float) -> list[Action]:
+    def enqueue(
+        self, call_id: str, queue_name: str, now: float, *, priority: int = 0, arrived: float | None = None
+    ) -> list[Action]:
+        """A caller joins a queue (or moves to it by overflow, keeping `arrived`)."""
         queue = self._queue(queue_name)
-        self._waiting[call_id] = WaitingCall(call_id, queue.name, now, now + queue.max_wait)
+        on_line = [c for c in self._waiting.values() if c.queue == queue.name and c.on_line]
+        if queue.max_callers and len(on_line) >= queue.max_callers:
+            return [Exit(call_id, "full", queue.overflow)]
+        if not queue.join_empty and self.serving_agents(queue.name) == 0:
+            return [Exit(call_id, "empty", queue.overflow)]
+        self._seq += 1
+        start = now if arrived is None else arrived
+        self._waiting[call_id] = WaitingCall(call_id, queue.name, start, now, self._seq, priority, now + queue.max_wait)
         return self._dispatch(now)
 
-    def offer_answered(self, call_id: str, now: float) -> list[Action]:
-        call = self._waiting.pop(call_id, None)
-        if call is None or call.offered_to is None:
-            return []
-        state = self._agents[call.offered_to]
-        state.calls_answered += 1
-        self._talking[call_id] = (state.agent_id, call.queue)
-        actions = self._set(state, AgentStatus.ON_CALL, now, call_id=call_id)
-        return [Connect(call_id, state.agent_id, state.seat or ""), *actions]
+    def add_callback(
+        self, call_id: str, queue_name: str, number: str, now: float, *,
+        arrived: float, priority: int = 0, attempts: int = 0, not_before: float = 0.0,
+    ) -> list[Action]:
+        """A callback request from the store (after a restart) joins with its original place."""
+        self._seq += 1
+        call = WaitingCall(call_id, queue_name, arrived, now, self._seq, priority, NEVER, callback=number,
+                           attempts=attempts, not_before=not_before)
+        self._waiting[call_id] = call
+        return self._dispatch(now)
 
-    def offer_failed(self, call_id: str, outcome: OfferOutcome, now: float) -> list[Action]:
-        """The agent's phone was busy or unreachable: try the next agent."""
+    def request_callback(self, call_id: str, number: str, now: float) -> list[Action]:
+        """The caller asked to be called back: they leave the line but keep their place."""
         call = self._waiting.get(call_id)
-        if call is None or call.offered_to is None:
+        if call is None or not call.on_line:
+            raise Conflict(f"call {call_id!r} is not waiting in a queue: only a waiting caller can ask for a callback.")
+        actions: list[Action] = []
+        for agent_id in list(call.offered_to):
+            actions += self._withdraw(self._agents[agent_id], now, OfferOutcome.CALLER_LEFT)
+        # A fresh start for the callback: the agent who was being rung may well be the one to call back.
+        call.callback, call.give_up_at, call.tried = number, NEVER, set()
+        return actions + self._dispatch(now)
+
+    def offer_answered(self, call_id: str, agent_id: str, now: float) -> list[Action]:
+        call = self._waiting.get(call_id)
+        if call is None or agent_id not in call.offered_to:
             return []
-        state = self._agents[call.offered_to]
-        call.offered_to, call.ring_until = None, 0.0
-        state.call_id = None
-        actions = self._set(state, AgentStatus.READY, now, keep_idle=True)
+        del self._waiting[call_id]
+        actions: list[Action] = []
+        for other in list(call.offered_to):  # FIX: a copy: releasing removes from the list (ring-all
+            if other != agent_id:  # with three agents left the third ringing for a call that was gone)
+                actions += self._release_ringing(self._agents[other], call, now, OfferOutcome.ANSWERED_ELSEWHERE)
+        state = self._agents[agent_id]
+        state.calls_answered += 1
+        state.misses = 0
+        state.calls_by_queue[call.queue] = state.calls_by_queue.get(call.queue, 0) + 1
+        self._talking[call_id] = _Talk(agent_id, call.queue, now, call.callback)
+        if call.callback is not None:
+            self._callbacks_dialling[call_id] = call
+        actions += self._set(state, AgentStatus.ON_CALL, now, call_id=call_id)
+        # FIX: dispatch too: with ring-all the other agents rung are Ready again, and used to sit idle
+        # while callers waited, until some other event came along.
+        return [Connect(call_id, agent_id, state.seat or "", call.callback), *actions, *self._dispatch(now)]
+
+    def offer_failed(self, call_id: str, agent_id: str, outcome: OfferOutcome, now: float) -> list[Action]:
+        """The agent's phone was busy or unreachable: hold that agent back a while, try the next one."""
+        call = self._waiting.get(call_id)
+        if call is None or agent_id not in call.offered_to:
+            return []
+        state = self._agents[agent_id]
+        delay = self._config.acd.busy_delay if outcome is OfferOutcome.BUSY else self._config.acd.unreachable_delay
+        actions = self._release_ringing(state, call, now, None)
+        state.blocked_until = now + delay
         return actions + self._dispatch(now)
 
     def caller_left(self, call_id: str, now: float) -> list[Action]:
         """The caller hung up, whether waiting, being offered, or talking."""
-        call = self._waiting.pop(call_id, None)
+        call = self._waiting.get(call_id)
         actions: list[Action] = []
-        if call is not None and call.offered_to is not None:
-            state = self._agents[call.offered_to]
-            actions.append(CancelOffer(call_id, state.agent_id, OfferOutcome.CALLER_LEFT))
-            state.call_id = None
-            actions += self._set(state, AgentStatus.READY, now, keep_idle=True)
-        talking = self._talking.pop(call_id, None)
-        if talking is not None:
-            actions += self._start_wrapup(self._agents[talking[0]], talking[1], now)
+        if call is not None and call.on_line:
+            del self._waiting[call_id]
+            for agent_id in list(call.offered_to):
+                actions += self._release_ringing(self._agents[agent_id], call, now, OfferOutcome.CALLER_LEFT)
+        actions += self._end_talk(call_id, now)
         return actions + self._dispatch(now)
 
     def agent_hung_up(self, call_id: str, now: float) -> list[Action]:
-        talking = self._talking.pop(call_id, None)
-        if talking is None:
+        if call_id not in self._talking:
             return []
-        agent_id, queue = talking
-        return [ReleaseCaller(call_id), *self._start_wrapup(self._agents[agent_id], queue, now), *self._dispatch(now)]
+        return [ReleaseCaller(call_id), *self._end_talk(call_id, now), *self._dispatch(now)]
+
+    def callback_result(self, call_id: str, reached: bool, now: float) -> list[Action]:
+        """The customer of a callback answered (the call goes on) or could not be reached."""
+        call = self._callbacks_dialling.pop(call_id, None)
+        if call is None or reached:
+            return []
+        talk = self._talking.pop(call_id, None)
+        actions: list[Action] = []
+        if talk is not None:
+            state = self._agents[talk.agent_id]
+            state.call_id = None
+            if state.pause_after_call:  # FIX: a pause asked for while dialling was lost (agent left Ready)
+                reason, state.pause_after_call = state.pause_after_call, None
+                actions += self._set(state, AgentStatus.NOT_READY, now, reason=reason)
+            else:
+                actions += self._set(state, AgentStatus.READY, now, keep_idle=True)
+        call.attempts += 1
+        if call.attempts >= self._config.acd.callback_attempts:
+            actions.append(CallbackGaveUp(call_id, call.attempts))
+        else:
+            call.offered_to, call.tried, call.not_before = [], set(), now + self._config.acd.callback_retry
+            self._waiting[call_id] = call  # back in its original place
+            actions.append(CallbackRetry(call_id, call.attempts, call.not_before))
+        return actions + self._dispatch(now)
+
+    # ---- what callers are told ----------------------------------------------------------------
+
+    def position(self, call_id: str, now: float) -> int | None:
+        """1 for the next caller of this call's queue to be served."""
+        call = self._waiting.get(call_id)
+        if call is None:
+            return None
+        queue = self._config.queue(call.queue)
+        key = service_order(call, queue, now)
+        return 1 + sum(
+            1 for c in self._waiting.values() if c.queue == call.queue and service_order(c, queue, now) < key
+        )
+
+    def estimated_wait(self, queue_name: str, position: int, now: float) -> float | None:
+        """Seconds until the caller at `position` is offered to an agent; None when nobody serves.
+
+        With every serving agent busy, an agent frees up every AHT / N seconds on average (N agents
+        Ready, ringing, talking or in wrap-up for the queue; AHT = mean talk + wrap-up of the
+        queue's last 20 calls). The caller at position k, after the F agents free now have taken
+        the first F callers, waits for k - F such departures: (k - F) * AHT / N.
+        """
+        members = self._members.get(queue_name, {})
+        serving = [a for a in self._agents.values() if a.agent_id in members and a.status in _SERVING and a.phone_ok]
+        if not serving:
+            return None
+        # Free means free for a caller who has just arrived: an agent the queue's penalty rules keep
+        # back until callers have waited a while will not take them now.
+        queue = self._config.queue(queue_name)
+        limit = queue.penalty_limit(0.0) if queue else None
+        free = sum(1 for a in serving if a.available(now) and (limit is None or members[a.agent_id] <= limit))
+        if position <= free:
+            return 0.0
+        return (position - free) * self.handle_time(queue_name) / len(serving)
+
+    def handle_time(self, queue_name: str) -> float:
+        samples = self._handle_times.get(queue_name)
+        if samples:
+            return sum(samples) / len(samples)
+        queue = self._config.queue(queue_name)
+        return float(queue.handle_time if queue else 180)
 
     # ---- time ---------------------------------------------------------------------------------
 
-    def next_deadline(self) -> float | None:
-        times = [c.give_up_at for c in self._waiting.values()]
-        times += [c.ring_until for c in self._waiting.values() if c.offered_to]
-        times += [a.wrapup_until for a in self._agents.values() if a.status is AgentStatus.WRAPUP]
-        return min(times, default=None)
+    def next_deadline(self, now: float) -> float | None:
+        """When `tick` must next run. A past time means now: something is due.
+
+        Runs after every event, so it keeps a running minimum instead of building lists.
+        """
+        best = NEVER
+        for call in self._waiting.values():
+            # Max-wait is due even while an agent's phone rings (tick acts on it then too).
+            best = min(best, call.give_up_at)
+            if call.offered_to:
+                best = min(best, call.ring_until)
+            else:
+                # The next penalty-rule threshold still ahead lets more agents take this caller.
+                best = min(best, next((t for a in self._rule_times.get(call.queue, ()) if (t := call.arrived + a) > now),
+                                      NEVER))
+            if call.not_before:
+                best = min(best, call.not_before)
+        for agent in self._agents.values():
+            if agent.status is AgentStatus.WRAPUP:
+                best = min(best, agent.wrapup_until)
+            if agent.blocked_until:
+                best = min(best, agent.blocked_until)
+        return None if best == NEVER else best
 
     def tick(self, now: float) -> list[Action]:
         actions: list[Action] = []
         for state in self._agents.values():
             if state.status is AgentStatus.WRAPUP and now >= state.wrapup_until:
                 actions += self._after_call(state, now)
+            if state.blocked_until and now >= state.blocked_until:
+                state.blocked_until = 0.0
         for call in list(self._waiting.values()):
             if call.offered_to and now >= call.ring_until:
-                state = self._agents[call.offered_to]
-                actions += self._withdraw_offer(state, now, OfferOutcome.NO_ANSWER)
-                # Ring-no-answer: the agent is away from the phone; stop offering them calls.
-                actions += self._set(state, AgentStatus.NOT_READY, now, reason=MISSED_REASON)
+                actions += self._ring_no_answer(call, now)
         for call in list(self._waiting.values()):
+            if call.not_before and now >= call.not_before:
+                call.not_before = 0.0
             if now >= call.give_up_at:
-                if call.offered_to:
-                    state = self._agents[call.offered_to]
-                    actions += self._withdraw_offer(state, now, OfferOutcome.CALLER_LEFT)
-                    actions += self._set(state, AgentStatus.READY, now, keep_idle=True)
-                del self._waiting[call.call_id]
-                actions.append(GiveUp(call.call_id, "max_wait"))
+                actions += self._exit(call, "timeout", now)
         return actions + self._dispatch(now)
 
-    # ---- inside ------------------------------------------------------------------------------
+    # ---- inside: matching callers and agents --------------------------------------------------
 
     def _dispatch(self, now: float) -> list[Action]:
         actions: list[Action] = []
-        for call in self._waiting.values():
-            if call.offered_to:
+        while True:
+            made, held_back = self._dispatch_round(now)
+            actions += made
+            # Another round matters only when the tier rule held an agent back from a call: the
+            # lower-penalty call they were kept for may have gone to someone else this round.
+            if not made or not held_back:
+                return actions
+
+    def _dispatch_round(self, now: float) -> tuple[list[Action], bool]:
+        free = [a for a in self._agents.values() if a.available(now) and self._config.seat(a.seat or "") is not None]
+        if not free:
+            return [], False
+        free_ids = {a.agent_id for a in free}
+        # Callers whose queue no free agent serves cannot be matched this round: skip them early,
+        # which keeps a decision under a millisecond with 100 callers waiting (bench/routing.py).
+        pending = [
+            c for c in self._waiting.values()
+            if not c.offered_to and now >= c.not_before and not free_ids.isdisjoint(self._members.get(c.queue, ()))
+        ]
+        if not pending:
+            return [], False
+        queues = {c.queue: self._config.queue(c.queue) for c in pending}
+        pending.sort(key=lambda c: service_order(c, queues[c.queue], now))
+        candidates = {c.call_id: self._candidates(c, queues[c.queue], free, now) for c in pending}
+        best_penalty: dict[str, int] = {}
+        for options in candidates.values():
+            for state, _, penalty in options:
+                best_penalty[state.agent_id] = min(penalty, best_penalty.get(state.agent_id, penalty))
+        actions: list[Action] = []
+        held_back = False
+        for call in pending:
+            queue = queues[call.queue]
+            still_free = [c for c in candidates[call.call_id] if c[0].status is AgentStatus.READY]
+            options = [c for c in still_free if c[2] == best_penalty[c[0].agent_id]]
+            held_back = held_back or len(options) < len(still_free)
+            if queue is None or not options:
                 continue
-            agent = self._pick_agent(call)
-            if agent is None:
+            # FIX: agents not yet tried for this call first; once every agent who could take it now
+            # has been tried, a new round starts (and is remembered from here on).
+            untried = [c for c in options if c[0].agent_id not in call.tried]
+            if untried:
+                options = untried
+            else:
+                call.tried = set()
+            chosen = choose(queue, options, self._last_rung.get(queue.name), self._rng)
+            actions += self._offer(call, queue, chosen, now)
+        return actions, held_back
+
+    def _candidates(self, call: WaitingCall, queue: Queue | None, free: list[AgentState], now: float) -> list[Candidate]:
+        if queue is None:  # removed while callers waited: they wait out their max wait
+            return []
+        members = self._members.get(queue.name, {})
+        limit = queue.penalty_limit(now - call.arrived)
+        options: list[Candidate] = []
+        for state in free:
+            penalty = members.get(state.agent_id)
+            # FIX: `tried` used to exclude agents for good, so a caller whose only agent missed the ring
+            # waited out max-wait beside that idle agent, and a callback waited forever. It is now only a
+            # preference (see _dispatch_round).
+            if penalty is None or (limit is not None and penalty > limit):
                 continue
-            queue = self._queue(call.queue)
-            seat = self._seat(agent.seat or "")
-            call.offered_to, call.ring_until = agent.agent_id, now + queue.ring_timeout
-            call.tried.add(agent.agent_id)
-            agent.call_id = call.call_id
-            actions.append(Offer(call.call_id, agent.agent_id, seat.name, seat.phone_uri, queue.ring_timeout))
-            actions += self._set(agent, AgentStatus.RINGING, now, keep_idle=True, call_id=call.call_id)
+            config = self._config.agent(state.agent_id)
+            if config is not None:
+                options.append((state, config, penalty))
+        return options
+
+    def _offer(self, call: WaitingCall, queue: Queue, agents: list[AgentState], now: float) -> list[Action]:
+        actions: list[Action] = []
+        call.offered_to, call.ring_until = [a.agent_id for a in agents], now + queue.ring_timeout
+        self._last_rung[queue.name] = agents[-1].agent_id
+        for state in agents:
+            seat = self._seat(state.seat or "")
+            call.tried.add(state.agent_id)
+            actions.append(Offer(call.call_id, state.agent_id, seat.name, seat.phone_uri, queue.ring_timeout, call.callback))
+            actions += self._set(state, AgentStatus.RINGING, now, keep_idle=True, call_id=call.call_id)
         return actions
 
-    def _pick_agent(self, call: WaitingCall) -> AgentState | None:
+    def _ring_no_answer(self, call: WaitingCall, now: float) -> list[Action]:
+        actions: list[Action] = []
+        counts = self._config.queue(call.queue) is None or self._config.queue(call.queue).strategy != "ring-all"
+        acd = self._config.acd
+        for agent_id in list(call.offered_to):
+            state = self._agents[agent_id]
+            actions += self._release_ringing(state, call, now, OfferOutcome.NO_ANSWER)
+            if not counts:
+                continue  # ring-all rings everyone; nobody in particular missed it
+            state.misses += 1
+            if acd.max_no_answer and state.misses >= acd.max_no_answer:
+                # The agent is away from the phone: stop offering them calls until they return.
+                state.misses = 0
+                actions += self._set(state, AgentStatus.NOT_READY, now, reason=MISSED_REASON)
+            else:
+                state.blocked_until = now + acd.no_answer_delay
+        return actions
+
+    def _release_ringing(
+        self, state: AgentState, call: WaitingCall, now: float, outcome: OfferOutcome | None
+    ) -> list[Action]:
+        """An agent's phone stops ringing for this call; the agent is Ready again, idle time kept."""
+        if state.agent_id in call.offered_to:
+            call.offered_to.remove(state.agent_id)
+        if not call.offered_to:
+            call.ring_until = 0.0
+        state.call_id = None
+        actions: list[Action] = [CancelOffer(call.call_id, state.agent_id, outcome.value)] if outcome else []
+        return actions + self._set(state, AgentStatus.READY, now, keep_idle=True)
+
+    def _withdraw(self, state: AgentState, now: float, outcome: OfferOutcome) -> list[Action]:
+        call = self._waiting.get(state.call_id or "")
+        if call is None:
+            state.call_id = None
+            return []
+        return self._release_ringing(state, call, now, outcome)
+
+    def _exit(self, call: WaitingCall, reason: str, now: float) -> list[Action]:
+        del self._waiting[call.call_id]
+        actions: list[Action] = []
+        for agent_id in list(call.offered_to):
+            actions += self._release_ringing(self._agents[agent_id], call, now, OfferOutcome.CALLER_LEFT)
         queue = self._config.queue(call.queue)
-        if queue is None:  # removed while callers waited: they wait out their max wait
-            return None
-        candidates = [
-            a
-            for a in self._agents.values()
-            if a.status is AgentStatus.READY
-            and a.agent_id not in call.tried
-            and a.seat is not None
-            and self._config.seat(a.seat) is not None
-            and (cfg := self._config.agent(a.agent_id)) is not None
-            and queue.accepts(cfg)
-        ]
-        return min(candidates, key=lambda a: (a.idle_since, a.agent_id), default=None)
+        return actions + [Exit(call.call_id, reason, queue.overflow if queue else "sorry")]
 
-    def _withdraw_offer(self, state: AgentState, now: float, outcome: OfferOutcome) -> list[Action]:
-        call_id = state.call_id
-        state.call_id = None
-        call = self._waiting.get(call_id or "")
-        if call is not None:
-            call.offered_to, call.ring_until = None, 0.0
-        return [CancelOffer(call_id, state.agent_id, outcome)] if call_id else []
+    def _leave_empty(self, now: float) -> list[Action]:
+        actions: list[Action] = []
+        for queue in self._config.queues:
+            if queue.leave_empty and self.serving_agents(queue.name) == 0:
+                for call in [c for c in self._waiting.values() if c.queue == queue.name and c.on_line]:
+                    actions += self._exit(call, "empty", now)
+        return actions
 
-    def _start_wrapup(self, state: AgentState, queue_name: str, now: float) -> list[Action]:
-        queue = self._config.queue(queue_name)
-        wrapup = queue.wrapup if queue else 0
+    # ---- inside: calls ending, agents' states -----------------------------------------------------
+
+    def _end_talk(self, call_id: str, now: float) -> list[Action]:
+        talk = self._talking.pop(call_id, None)
+        self._callbacks_dialling.pop(call_id, None)
+        if talk is None:
+            return []
+        state = self._agents[talk.agent_id]
+        state.talk_seconds += now - talk.started
+        return self._start_wrapup(state, call_id, talk, now)
+
+    def _start_wrapup(self, state: AgentState, call_id: str, talk: _Talk, now: float) -> list[Action]:
+        queue = self._config.queue(talk.queue)
+        config = self._config.agent(state.agent_id)
+        wrapup = config.wrapup if config and config.wrapup is not None else (queue.wrapup if queue else 0)
         state.call_id = None
-        state.wrapup_until = now + wrapup
+        state.wrapup_until, state.wrapup_extended = now + wrapup, False
+        self._wrapup_started[state.agent_id] = (talk.queue, talk.started, now)
         if wrapup <= 0:
             return self._after_call(state, now)
-        return self._set(state, AgentStatus.WRAPUP, now, reason=queue_name)
+        # The wrap-up event names the call it follows, so reports can add it to that call's handle time.
+        return self._set(state, AgentStatus.WRAPUP, now, reason=talk.queue, call_id=call_id)
 
     def _after_call(self, state: AgentState, now: float) -> list[Action]:
+        started = self._wrapup_started.pop(state.agent_id, None)
+        if started is not None:
+            queue, talk_started, _ = started
+            samples = self._handle_times.setdefault(queue, deque(maxlen=HANDLE_TIME_SAMPLES))
+            samples.append(now - talk_started)
+        state.call_id = None
         if state.pause_after_call:
             reason, state.pause_after_call = state.pause_after_call, None
             return self._set(state, AgentStatus.NOT_READY, now, reason=reason)
@@ -294,11 +567,12 @@ class Distributor:
     def _force_logout(self, state: AgentState, now: float, reason: str) -> list[Action]:
         actions: list[Action] = []
         if state.status is AgentStatus.RINGING:
-            actions += self._withdraw_offer(state, now, OfferOutcome.NO_ANSWER)
-        call_id = next((c for c, (a, _) in self._talking.items() if a == state.agent_id), None)
-        if call_id is not None:
+            actions += self._withdraw(state, now, OfferOutcome.WITHDRAWN)
+        for call_id in [c for c, t in self._talking.items() if t.agent_id == state.agent_id]:
             del self._talking[call_id]
-        state.pause_after_call = None
+            self._callbacks_dialling.pop(call_id, None)
+        self._wrapup_started.pop(state.agent_id, None)
+        state.pause_after_call, state.blocked_until, state.call_id = None, 0.0, None
         actions += self._set(state, AgentStatus.LOGGED_OUT, now, reason=reason)
         state.seat = None
         return actions
@@ -311,20 +585,47 @@ class Distributor:
         *,
         reason: str = "",
         keep_idle: bool = False,
+        keep_since: bool = False,
         call_id: str | None = None,
+        phone_changed: bool = False,
     ) -> list[Action]:
         if status is AgentStatus.READY and not keep_idle:
-            state.idle_since = now  # longest-idle counts from the end of the last call or pause
-        state.status, state.reason, state.since = status, reason, now
+            state.idle_since = now
+        previous, previous_reason, previous_since = state.status.value, state.reason, state.since
+        state.status, state.reason = status, reason
+        # FIX: an event that changes neither status nor reason (phone up/down, a new seat) continues the
+        # current period; restarting `since` there lost that period's time from every report.
+        if not keep_since and (status.value, reason) != (previous, previous_reason):
+            state.since = now
         if call_id is not None:
             state.call_id = call_id
-        return [AgentChanged(state.agent_id, status.value, reason, state.seat, state.call_id)]
+        return [
+            AgentChanged(state.agent_id, status.value, reason, state.seat, state.call_id,
+                         previous, previous_reason, previous_since, state.phone_ok, phone_changed)
+        ]
+
+    # ---- inside: lookups ----------------------------------------------------------------------
 
     def _logged_in(self, agent_id: str) -> AgentState:
         state = self.agent(agent_id)
         if state.status is AgentStatus.LOGGED_OUT:
             raise Conflict(f"agent {agent_id!r} is not logged in: log in at a seat first with 'branchline agent login'.")
         return state
+
+    def _in_wrapup(self, agent_id: str) -> AgentState:
+        state = self._logged_in(agent_id)
+        if state.status is not AgentStatus.WRAPUP:
+            raise Conflict(f"agent {agent_id!r} is not in wrap-up (they are {state.status.value}).")
+        return state
+
+    def _check_pause_code(self, reason: str) -> None:
+        code = self._config.pause_code(reason.strip())
+        if code is None or code.system:
+            choices = ", ".join(p.code for p in self._config.pause_codes if not p.system) or "none configured"
+            raise InvalidInput(
+                f"{reason!r} is not a pause reason agents can choose: use one of {choices} "
+                "('branchline pause-code add' makes more)."
+            )
 
     def _seat(self, name: str) -> Seat:
         seat = self._config.seat(name)
@@ -335,5 +636,5 @@ class Distributor:
     def _queue(self, name: str) -> Queue:
         queue = self._config.queue(name)
         if queue is None:
-            raise NotFound(f"queue {name!r} does not exist.")
+            raise NotFound(f"queue {name!r} does not exist: 'branchline queue list' shows the queues.")
         return queue
