@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
-__all__ = ("iso", "now")
+__all__ = ("iso", "now", "parse_iso")
 
 
 def now() -> float:
@@ -15,3 +15,8 @@ def now() -> float:
 
 def iso(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{int(ts * 1000) % 1000:03d}Z"
+
+
+def parse_iso(text: str) -> float:
+    """The inverse of `iso`: seconds since the epoch."""
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC).timestamp()

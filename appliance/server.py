@@ -32,7 +32,7 @@ from appliance.store.database import data_version
 from appliance.store.migrations import applied_versions
 from appliance.store.records import append_event
 from appliance.telephony.engine import Engine, EngineSettings, EngineStartError
-from appliance.telephony.messages import SipPolicy, TrunkRegistration
+from appliance.telephony.messages import SipPolicy, TrunkRegistration, WatchPhones
 from appliance.web.app import create_app
 from appliance.web.services import Services
 
@@ -55,6 +55,12 @@ class ServeOptions:
     sip_port: int = 5060
     http_port: int = 8080
     log_level: int = 1
+
+
+def phone_watch(config: BranchConfig) -> WatchPhones:
+    """Ping every seat phone so that agents on a dead phone are not offered calls."""
+    uris = tuple(sorted(seat.phone_uri for seat in config.seats))
+    return WatchPhones(uris, float(config.acd.ping_interval), config.acd.ping_failures)
 
 
 def sip_policy(config: BranchConfig) -> SipPolicy:
@@ -114,8 +120,10 @@ class _App:
 
     async def run(self) -> int:
         running = await self._start()
+        services = self._services(running)
+        self.live = services.live  # live queue statistics: told after every event and timer tick
         http = Granian(
-            create_app(self._services(running)),
+            create_app(services),
             address=self.options.bind,
             port=self.options.http_port,
             interface=Interfaces.ASGI,
@@ -176,6 +184,7 @@ class _App:
             append_event(conn, now(), "server_started", sip_port=self.options.sip_port, http_port=self.options.http_port,
                          leg_capacity=engine.budget.capacity)
         engine.send(sip_policy(config))
+        engine.send(phone_watch(config))
         return running
 
     def _services(self, running: _Running) -> Services:
@@ -196,6 +205,7 @@ class _App:
             except Exception:  # one bad event must not stop the switchboard
                 log.exception("handling %s failed", type(event).__name__)
             running.wake.set()
+            self.live.notify()
 
     async def _run_timers(self, running: _Running) -> None:
         while True:
@@ -210,6 +220,7 @@ class _App:
                 running.switchboard.tick()
             except Exception:
                 log.exception("the switchboard's timers failed")
+            self.live.notify()
 
     async def _watch_config(self, running: _Running) -> None:
         seen = data_version(running.conn)
@@ -222,6 +233,7 @@ class _App:
             config = load_config(running.conn)
             running.switchboard.configure(config)
             running.engine.send(sip_policy(config))
+            running.engine.send(phone_watch(config))
 
     async def _shutdown(self, running: _Running, http: Granian, tasks: list[asyncio.Task]) -> None:
         running.switchboard.hang_up_all("server shutting down")
@@ -242,6 +254,7 @@ class _App:
                     pass
         with running.conn:
             append_event(running.conn, now(), "server_stopped")
+        await self.live.close()  # open WebSockets end, so the web server can stop
         http.stop()
         await asyncio.gather(*tasks, return_exceptions=True)
         self.data.clear_run_info()

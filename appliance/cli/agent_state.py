@@ -13,6 +13,8 @@ __all__ = ("agent",)
 
 def _show(state: dict) -> None:
     reason = f" ({state['reason']})" if state["reason"] else ""
+    if state.get("shown_status") == "phone_unreachable":
+        reason += ", but the seat phone does not answer"
     seat = f" at seat {state['seat']}" if state["seat"] else ""
     click.echo(f"Agent {state['agent_id']} is {state['status'].replace('_', ' ')}{reason}{seat}.")
 
@@ -61,6 +63,34 @@ def agent_pause(ctx: click.Context, agent_id: str, reason: str) -> None:
     _show(request(data_dir(ctx), "POST", f"/api/v1/agents/{agent_id}/pause", {"reason": reason}))
 
 
+@agent.command("wrapup-end")
+@click.argument("agent_id", metavar="ID")
+@click.pass_context
+@reports_errors
+def agent_wrapup_end(ctx: click.Context, agent_id: str) -> None:
+    """End an agent's wrap-up now: they are Ready (or take the pause they asked for).
+
+    Example:
+
+        branchline agent wrapup-end a1001
+    """
+    _show(request(data_dir(ctx), "POST", f"/api/v1/agents/{agent_id}/wrapup/end"))
+
+
+@agent.command("wrapup-extend")
+@click.argument("agent_id", metavar="ID")
+@click.pass_context
+@reports_errors
+def agent_wrapup_extend(ctx: click.Context, agent_id: str) -> None:
+    """Give an agent more wrap-up time, once per call ('acd set wrapup-extend' sets how much).
+
+    Example:
+
+        branchline agent wrapup-extend a1001
+    """
+    _show(request(data_dir(ctx), "POST", f"/api/v1/agents/{agent_id}/wrapup/extend"))
+
+
 @agent.command("logout")
 @click.argument("agent_id", metavar="ID")
 @click.pass_context
@@ -90,5 +120,8 @@ def agent_status(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         print_json(states)
         return
-    rows = [(s["agent_id"], s["name"], s["status"], s["reason"], s["seat"], s["since"], s["calls_answered"]) for s in states]
+    rows = [
+        (s["agent_id"], s["name"], s.get("shown_status", s["status"]), s["reason"], s["seat"], s["since"], s["calls_answered"])
+        for s in states
+    ]
     print_table(("agent", "name", "status", "reason", "seat", "since", "answered"), rows, empty="No agents.")

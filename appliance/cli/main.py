@@ -5,9 +5,11 @@ from __future__ import annotations
 import click
 
 from appliance import __version__
-from appliance.cli import agent_state  # noqa: F401 - registers the agent state commands
+from appliance.cli import agent_state, queue_stats, routing_cmds  # noqa: F401 - register agent and queue commands
+from appliance.cli.acd_cmds import acd, pause_code
 from appliance.cli.common import EXIT_USAGE
 from appliance.cli.config_cmds import agent, did, queue, seat, trunk
+from appliance.cli.dialplan_cmds import dialplan
 from appliance.cli.server_cmds import calls, doctor, init, migrate, phone, serve
 from appliance.datadir import DataDir
 
@@ -28,7 +30,7 @@ def cli(ctx: click.Context, data_option: str | None) -> None:
     ctx.obj = {"data": DataDir.resolve(data_option)}
 
 
-for command in (init, migrate, serve, trunk, seat, agent, queue, did, calls, doctor, phone):
+for command in (init, migrate, serve, trunk, seat, agent, queue, did, acd, pause_code, dialplan, calls, doctor, phone):
     cli.add_command(command)
 
 

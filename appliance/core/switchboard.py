@@ -1,8 +1,9 @@
 """The switchboard: turns telephony events into distributor decisions, and decisions into commands.
 
 It runs on the asyncio loop. It owns the live calls' records and writes them, and every call and
-agent event, to the store as they happen. It never touches pjsua2: it sends commands through
-`send`, which the server wires to the engine.
+agent event, to the store as they happen (the event kinds are listed in docs/acd.md). It never
+touches pjsua2: it sends commands through `send`, which the server wires to the engine.
+Callback conversations (ring the agent, then dial the customer) live in `callbacks.py`.
 """
 
 from __future__ import annotations
@@ -13,19 +14,34 @@ from collections.abc import Callable
 import apsw
 import msgspec
 
-from appliance.acd.actions import Action, AgentChanged, CancelOffer, Connect, GiveUp, Offer, ReleaseCaller
+from appliance.acd import announce
+from appliance.acd.actions import (
+    Action,
+    AgentChanged,
+    CallbackGaveUp,
+    CallbackRetry,
+    CancelOffer,
+    Connect,
+    Exit,
+    Offer,
+    ReleaseCaller,
+)
 from appliance.acd.distributor import AgentState, Distributor, OfferOutcome
 from appliance.clock import iso
+from appliance.core import say
+from appliance.core.agent_legs import AgentLegs
+from appliance.core.callbacks import CallbackCalls
 from appliance.core.prompts import PromptLibrary
 from appliance.model import BranchConfig
-from appliance.store.records import CallRecord, append_event, record_offer, save_call
+from appliance.store.callbacks import CallbackRequest, open_callbacks, save_callback_request, update_callback
+from appliance.store.records import CallRecord, append_event, save_call
 from appliance.telephony.messages import (
     Answer,
     Bridge,
     CallArrived,
     CallRefused,
     Command,
-    Dial,
+    DtmfReceived,
     EngineFailed,
     Event,
     Hangup,
@@ -33,6 +49,7 @@ from appliance.telephony.messages import (
     LegAnswered,
     LegEnded,
     MusicOnHold,
+    PhoneReachability,
     Play,
     PromptFinished,
 )
@@ -45,16 +62,20 @@ BUSY_HERE = 486
 NOT_FOUND = 404
 # Final statuses from a seat phone that mean "busy" rather than "not there".
 _BUSY_STATUSES = frozenset({486, 600, 603})
+OVERFLOW_KEY_WAIT_S = 8.0  # how long a caller offered a callback at overflow has to press the key
 
 
 class _LiveCall(msgspec.Struct):
     record: CallRecord
-    phase: str = "welcome"  # welcome -> queued -> talking | sorry -> ended
-    agent_leg: str | None = None
-    agent_id: str | None = None
-    offer_seat: str = ""
-    offered_at: float = 0.0
-    offers: int = 0
+    arrived: float
+    phase: str = "welcome"  # welcome -> queued -> talking | leaving | callback-offer -> ended
+    priority: int = 0
+    entered: float = 0.0  # the current queue
+    agent_leg: str | None = None  # the answered agent's leg
+    visited: list[str] = []  # queues, so overflow never loops
+    next_announcement: float | None = None
+    key_deadline: float = 0.0  # callback-offer: when the offer lapses
+    talk_started: float = 0.0
     released_by_us: str | None = None  # ended_by when the appliance ends the caller's leg
 
 
@@ -76,66 +97,101 @@ class Switchboard:
         self._clock = clock
         self.distributor = Distributor(config)
         self._calls: dict[str, _LiveCall] = {}
-        self._agent_legs: dict[str, str] = {}  # agent leg id -> call id
+        self._agent_legs = AgentLegs(conn, send)
+        self.callbacks = CallbackCalls(conn, send)
         self.listeners: list[Callable[[AgentChanged], None]] = []
+        self._restore_callbacks()
 
     # ---- configuration and agents ---------------------------------------------------------------
 
     def configure(self, config: BranchConfig) -> None:
         self._config = config
-        self._apply(self.distributor.configure(config, self._clock()))
+        now = self._clock()
+        self._apply(self.distributor.configure(config, now), now)
+
+    def _agent_command(self, method: Callable[..., list[Action]], agent_id: str, *args: object) -> AgentState:
+        now = self._clock()
+        self._apply(method(agent_id, *args, now) if args else method(agent_id, now), now)
+        return self.distributor.agent(agent_id)
 
     def login(self, agent_id: str, seat: str) -> AgentState:
-        self._apply(self.distributor.login(agent_id, seat, self._clock()))
-        return self.distributor.agent(agent_id)
+        return self._agent_command(self.distributor.login, agent_id, seat)
 
     def ready(self, agent_id: str) -> AgentState:
-        self._apply(self.distributor.ready(agent_id, self._clock()))
-        return self.distributor.agent(agent_id)
+        return self._agent_command(self.distributor.ready, agent_id)
 
     def pause(self, agent_id: str, reason: str) -> AgentState:
-        self._apply(self.distributor.pause(agent_id, reason, self._clock()))
-        return self.distributor.agent(agent_id)
+        return self._agent_command(self.distributor.pause, agent_id, reason)
+
+    def end_wrapup(self, agent_id: str) -> AgentState:
+        return self._agent_command(self.distributor.end_wrapup, agent_id)
+
+    def extend_wrapup(self, agent_id: str) -> AgentState:
+        return self._agent_command(self.distributor.extend_wrapup, agent_id)
 
     def logout(self, agent_id: str, reason: str = "logout") -> AgentState:
-        self._apply(self.distributor.logout(agent_id, self._clock(), reason))
+        now = self._clock()
+        self._apply(self.distributor.logout(agent_id, now, reason), now)
         return self.distributor.agent(agent_id)
 
     def live_calls(self) -> int:
-        return len(self._calls)
+        return len(self._calls) + self.callbacks.live()
 
     def hang_up_all(self, reason: str) -> None:
         """Shutdown: every live call ends, and its record says the appliance ended it and why."""
         for call in self._calls.values():
             call.released_by_us, call.record.end_reason = "system", reason
+        self.callbacks.ending_all(reason)
         self._send(HangupAll())
 
     def next_deadline(self) -> float | None:
-        return self.distributor.next_deadline()
+        now = self._clock()
+        times = [t for t in (self.distributor.next_deadline(now), self.callbacks.next_deadline()) if t is not None]
+        for call in self._calls.values():
+            if call.phase == "queued" and call.next_announcement is not None:
+                times.append(call.next_announcement)
+            if call.phase == "callback-offer":
+                times.append(call.key_deadline)
+        return min(times, default=None)
 
     def tick(self) -> None:
-        self._apply(self.distributor.tick(self._clock()))
+        now = self._clock()
+        with self._conn:
+            for call in list(self._calls.values()):
+                if call.phase == "queued" and call.next_announcement is not None and now >= call.next_announcement:
+                    self._announce(call, now)
+                elif call.phase == "callback-offer" and now >= call.key_deadline:
+                    self._say_sorry(call, "sorry")
+            for leg_id in self.callbacks.due(now):
+                self._send(Hangup(leg_id))  # the customer did not answer in time
+        self._apply(self.distributor.tick(now), now)
 
     # ---- telephony events -----------------------------------------------------------------------
 
     def on_event(self, event: Event) -> None:
+        now = self._clock()
         with self._conn:  # one transaction per event: its record and log entries land together
             match event:
                 case CallArrived():
-                    self._arrived(event)
+                    self._arrived(event, now)
                 case CallRefused(source=source, did=did, status=status, reason=reason):
-                    append_event(self._conn, self._clock(), "call_refused", source=source, did=did, status=status, reason=reason)
-                case PromptFinished(leg_id=leg_id):
-                    self._prompt_finished(leg_id)
+                    append_event(self._conn, now, "call_refused", source=source, did=did, status=status, reason=reason)
+                case PromptFinished(leg_id=leg_id, prompt=prompt):
+                    self._prompt_finished(leg_id, prompt, now)
                 case LegAnswered(leg_id=leg_id):
-                    self._answered(leg_id)
+                    self._answered(leg_id, now)
                 case LegEnded():
-                    self._ended(event)
+                    self._ended(event, now)
+                case DtmfReceived(leg_id=leg_id, digit=digit):
+                    self._digit(leg_id, digit, now)
+                case PhoneReachability(uri=uri, reachable=reachable):
+                    seat = next((s.name for s in self._config.seats if s.phone_uri == uri), None)
+                    if seat is not None:
+                        self._apply(self.distributor.phone_reachable(seat, reachable, now), now)
                 case EngineFailed(reason=reason):
-                    append_event(self._conn, self._clock(), "engine_failed", reason=reason)
+                    append_event(self._conn, now, "engine_failed", reason=reason)
 
-    def _arrived(self, event: CallArrived) -> None:
-        now = self._clock()
+    def _arrived(self, event: CallArrived, now: float) -> None:
         did = self._config.did(event.did)
         record = CallRecord(event.leg_id, event.caller, event.did, iso(now), trunk=event.trunk)
         if did is None or did.queue is None:
@@ -144,16 +200,16 @@ class Switchboard:
         record.queue = did.queue
         # Callers may take only the legs that logged-in agents' phones will not need.
         room = self._leg_capacity - self.distributor.logged_in()
-        if len(self._calls) >= room:
+        if self.live_calls() >= room:
             self._refuse(record, BUSY_HERE, "no room: every leg is taken or kept for agents' phones", now)
             return
-        self._calls[event.leg_id] = _LiveCall(record)
-        record.answered_at = iso(now)
+        self._calls[event.leg_id] = _LiveCall(record, now, priority=did.priority)
+        record.answered_at, record.priority = iso(now), did.priority
         save_call(self._conn, record)
         append_event(self._conn, now, "call_arrived", call_id=record.id, queue=record.queue, caller=event.caller,
                      did=event.did, trunk=event.trunk, source=event.source)
         self._send(Answer(event.leg_id))
-        self._send(Play(event.leg_id, "welcome", self._prompts.path("welcome", self._config.language)))
+        self._play(event.leg_id, "welcome", ["welcome"])
 
     def _refuse(self, record: CallRecord, status: int, reason: str, now: float) -> None:
         record.ended_at, record.ended_by, record.end_reason = iso(now), "system", reason
@@ -161,134 +217,275 @@ class Switchboard:
         append_event(self._conn, now, "call_refused", call_id=record.id, queue=record.queue, status=status, reason=reason)
         self._send(Hangup(record.id, status))
 
-    def _prompt_finished(self, leg_id: str) -> None:
+    def _prompt_finished(self, leg_id: str, prompt: str, now: float) -> None:
         call = self._calls.get(leg_id)
         if call is None:
             return
-        now = self._clock()
         if call.phase == "welcome":
-            call.phase = "queued"
-            call.record.queued_at = iso(now)
-            save_call(self._conn, call.record)
-            append_event(self._conn, now, "call_queued", call_id=leg_id, queue=call.record.queue)
+            self._enqueue(call, call.record.queue or "", now)
+        elif call.phase == "queued" and prompt == "announcement":
             self._send(MusicOnHold(leg_id))
-            self._apply(self.distributor.enqueue(leg_id, call.record.queue or "", now))
-        elif call.phase == "sorry":
+        elif call.phase == "leaving":
             self._send(Hangup(leg_id))
 
-    def _answered(self, leg_id: str) -> None:
-        call_id = self._agent_legs.get(leg_id)
-        if call_id is None:
+    def _answered(self, leg_id: str, now: float) -> None:
+        if leg_id in self._calls:
             return  # an inbound leg's answer: recorded when we answered it
-        call = self._calls.get(call_id)
-        if call is None or call.agent_leg != leg_id:
-            self._send(Hangup(leg_id))  # answered just as the offer was withdrawn
+        owner = self._agent_legs.owner(leg_id)
+        if owner is not None:
+            self._apply(self.distributor.offer_answered(*owner, now), now)
             return
-        self._apply(self.distributor.offer_answered(call_id, self._clock()))
-
-    def _ended(self, event: LegEnded) -> None:
-        now = self._clock()
-        call_id = self._agent_legs.pop(event.leg_id, None)
+        call_id = self.callbacks.customer_answered(leg_id, now)
         if call_id is not None:
-            self._agent_leg_ended(call_id, event, now)
-            return
-        call = self._calls.pop(event.leg_id, None)
-        if call is None:
-            return
-        if call.agent_leg:
-            self._agent_legs.pop(call.agent_leg, None)
-            self._send(Hangup(call.agent_leg))
-            if call.phase != "talking":  # the caller left while the agent's phone rang
-                self._close_offer(call, OfferOutcome.CALLER_LEFT.value, now)
+            self._apply(self.distributor.callback_result(call_id, reached=True, now=now), now)
+        else:
+            self._send(Hangup(leg_id))  # answered just as its offer was withdrawn
+
+    def _ended(self, event: LegEnded, now: float) -> None:
+        if self._agent_legs.owner(event.leg_id) is not None:
+            self._agent_leg_ended(event, now)
+        elif event.leg_id in self._calls:
+            self._caller_leg_ended(self._calls[event.leg_id], event, now)
+        elif (call_id := self.callbacks.call_of(event.leg_id)) is not None:
+            self._customer_leg_ended(call_id, event, now)
+
+    def _caller_leg_ended(self, call: _LiveCall, event: LegEnded, now: float) -> None:
+        # Phones still ringing for this caller stop with the distributor's CancelOffer below.
+        self._agent_legs.hang_up(call.agent_leg)
         ended_by = call.released_by_us or "caller"
+        if call.phase == "queued" and ended_by == "caller":
+            append_event(self._conn, now, "call_abandoned", call_id=call.record.id, queue=call.record.queue,
+                         waited=_seconds(now - call.entered))
+            call.record.exit_reason = "abandoned"
+        if call.phase == "talking":
+            append_event(self._conn, now, "call_completed", call_id=call.record.id, queue=call.record.queue,
+                         agent_id=call.record.agent_id, by=ended_by, talk=_seconds(now - call.talk_started))
         record = call.record
         record.ended_at, record.ended_by = iso(now), ended_by
         record.end_reason = record.end_reason or ("caller hung up" if ended_by == "caller" else event.reason)
         save_call(self._conn, record)
         append_event(self._conn, now, "call_ended", call_id=record.id, queue=record.queue, agent_id=record.agent_id,
                      ended_by=ended_by, reason=record.end_reason, status=event.status)
-        self._apply(self.distributor.caller_left(event.leg_id, now))
+        self._apply(self.distributor.caller_left(record.id, now), now)  # may stop phones ringing for it
+        del self._calls[record.id]
+        if record.exit_reason != "callback":  # a callback request goes on ringing agents for this id
+            self._agent_legs.forget_call(record.id)
 
-    def _agent_leg_ended(self, call_id: str, event: LegEnded, now: float) -> None:
+    def _agent_leg_ended(self, event: LegEnded, now: float) -> None:
+        call_id, agent_id = self._agent_legs.owner(event.leg_id)
         call = self._calls.get(call_id)
-        if call is None or call.agent_leg != event.leg_id:
-            return
-        call.agent_leg = None
-        if call.phase == "talking":
+        if call is not None and call.agent_leg == event.leg_id:
+            self._agent_legs.ended(event.leg_id)
+            call.agent_leg = None
             if call.released_by_us is None:  # not already ended by the appliance (shutdown)
                 call.released_by_us, call.record.end_reason = "agent", "agent hung up"
-            self._apply(self.distributor.agent_hung_up(call_id, now))
+            self._apply(self.distributor.agent_hung_up(call_id, now), now)
+        elif self.callbacks.agent_leg(call_id) == event.leg_id:
+            self._agent_legs.ended(event.leg_id)
+            if self.callbacks.agent_left(call_id, now):
+                self._apply(self.distributor.agent_hung_up(call_id, now), now)
+            else:  # the agent gave up before the customer answered: try again later
+                self._apply(self.distributor.callback_result(call_id, reached=False, now=now), now)
+        else:
+            # The offer ended without an answer: the phone refused it or could not be reached.
+            outcome = OfferOutcome.BUSY if event.status in _BUSY_STATUSES else OfferOutcome.UNREACHABLE
+            self._agent_legs.failed(event.leg_id, outcome.value, now)
+            self._apply(self.distributor.offer_failed(call_id, agent_id, outcome, now), now)
+
+    def _customer_leg_ended(self, call_id: str, event: LegEnded, now: float) -> None:
+        agent_leg = self.callbacks.agent_leg(call_id)
+        reached = self.callbacks.customer_left(call_id, event, now)
+        self._agent_legs.hang_up(agent_leg)
+        if reached:
+            self._apply(self.distributor.caller_left(call_id, now), now)
+        else:
+            self._apply(self.distributor.callback_result(call_id, reached=False, now=now), now)
+
+    def _digit(self, leg_id: str, digit: str, now: float) -> None:
+        call = self._calls.get(leg_id)
+        if call is None:
             return
-        # The offer ended without an answer: the phone refused it or could not be reached.
-        outcome = OfferOutcome.BUSY if event.status in _BUSY_STATUSES else OfferOutcome.UNREACHABLE
-        self._close_offer(call, outcome.value, now)
-        self._apply(self.distributor.offer_failed(call_id, outcome, now))
+        queue = self._config.queue(call.record.queue or "")
+        if queue is None or not queue.callback_key or digit != queue.callback_key:
+            return
+        if call.phase == "queued" and self.distributor.waiting_call(leg_id) is not None:
+            self._leave_for_callback(call, "key", now)
+        elif call.phase == "callback-offer":
+            self._leave_for_callback(call, "overflow", now)
+
+    # ---- callers in queues ------------------------------------------------------------------------
+
+    def _enqueue(self, call: _LiveCall, queue_name: str, now: float) -> None:
+        call.phase, call.entered = "queued", now
+        call.visited.append(queue_name)
+        call.record.queue = queue_name
+        call.record.queued_at = call.record.queued_at or iso(now)
+        save_call(self._conn, call.record)
+        append_event(self._conn, now, "call_queued", call_id=call.record.id, queue=queue_name, priority=call.priority)
+        self._send(MusicOnHold(call.record.id))
+        self._apply(self.distributor.enqueue(call.record.id, queue_name, now, priority=call.priority,
+                                             arrived=call.arrived), now)
+        queue = self._config.queue(queue_name)
+        if call.phase == "queued" and queue is not None:
+            call.next_announcement = announce.first_announcement_at(queue, now)
+            if self._agent_legs.any_ringing(call.record.id):  # an agent is being rung: no need to say "wait"
+                call.next_announcement = announce.next_announcement_at(queue, now)
+
+    def _announce(self, call: _LiveCall, now: float) -> None:
+        queue = self._config.queue(call.record.queue or "")
+        if queue is None:
+            call.next_announcement = None
+            return
+        call.next_announcement = announce.next_announcement_at(queue, now)
+        position = self.distributor.position(call.record.id, now)
+        wait = self.distributor.estimated_wait(queue.name, position, now) if position else None
+        prompts = announce.announcement(queue, position, wait, self._config.language)
+        if prompts and not self._agent_legs.any_ringing(call.record.id):
+            append_event(self._conn, now, "announcement", call_id=call.record.id, queue=queue.name,
+                         position=position, estimated_wait=None if wait is None else round(wait, 1))
+            self._play(call.record.id, "announcement", prompts)
+
+    def _leave_for_callback(self, call: _LiveCall, via: str, now: float) -> None:
+        number = call.record.caller
+        queue = call.record.queue or ""
+        if via == "key":
+            actions = self.distributor.request_callback(call.record.id, number, now)
+        else:
+            actions = self.distributor.add_callback(call.record.id, queue, number, now, arrived=call.arrived,
+                                                    priority=call.priority)
+        save_callback_request(self._conn, call.record.id, queue, number, call.priority, call.arrived, now)
+        self.callbacks.remember(CallbackRequest(call.record.id, queue, number, call.priority, call.arrived))
+        append_event(self._conn, now, "callback_requested", call_id=call.record.id, queue=queue, number=number,
+                     waited=_seconds(now - call.entered), via=via)
+        call.phase, call.released_by_us = "leaving", "system"
+        call.record.exit_reason, call.record.end_reason = "callback", "callback requested"
+        self._play(call.record.id, "callback-confirmed", say.callback_confirmed(self._config.language))
+        self._apply(actions, now)
+
+    def _exit(self, action: Exit, now: float) -> None:
+        call = self._calls.get(action.call_id)
+        if call is None:
+            return
+        append_event(self._conn, now, "call_exited", call_id=call.record.id, queue=call.record.queue,
+                     reason=action.reason, destination=action.destination, waited=_seconds(now - call.entered))
+        call.record.exit_reason = action.reason
+        target = action.destination.removeprefix("queue:") if action.destination.startswith("queue:") else None
+        if target is not None and target not in call.visited and self._config.queue(target) is not None:
+            append_event(self._conn, now, "call_transferred", call_id=call.record.id, queue=call.record.queue,
+                         from_queue=call.record.queue, to_queue=target, reason=action.reason)
+            self._enqueue(call, target, now)
+            return
+        queue = self._config.queue(call.record.queue or "")
+        can_call_back = queue is not None and queue.callback_key and call.record.caller.isdigit()
+        if action.destination == "callback" and can_call_back:
+            call.phase, call.key_deadline = "callback-offer", now + OVERFLOW_KEY_WAIT_S
+            call.next_announcement = None
+            self._play(call.record.id, "overflow-callback",
+                       say.overflow_callback_offer(queue.callback_key, self._config.language))
+            return
+        self._say_sorry(call, "queue-full" if action.reason == "full" else "sorry")
+
+    def _say_sorry(self, call: _LiveCall, prompt: str) -> None:
+        call.phase, call.released_by_us = "leaving", "system"
+        call.record.end_reason = call.record.end_reason or call.record.exit_reason or prompt
+        self._play(call.record.id, prompt, [prompt])
 
     # ---- carrying out decisions -----------------------------------------------------------------
 
-    def _apply(self, actions: list[Action]) -> None:
+    def _apply(self, actions: list[Action], now: float) -> None:
         with self._conn:
             for action in actions:
-                self._carry_out(action)
+                self._carry_out(action, now)
 
-    def _carry_out(self, action: Action) -> None:
-        now = self._clock()
+    def _carry_out(self, action: Action, now: float) -> None:
         match action:
             case AgentChanged():
-                append_event(self._conn, now, f"agent_{action.status}", call_id=action.call_id, agent_id=action.agent_id,
-                             seat=action.seat, reason=action.reason)
+                self._log_agent(action, now)
                 for listener in self.listeners:
                     listener(action)
             case Offer():
                 self._offer(action, now)
-            case CancelOffer(call_id=call_id, outcome=outcome):
-                call = self._calls.get(call_id)
-                if call is not None and call.agent_leg:
-                    self._agent_legs.pop(call.agent_leg, None)
-                    self._send(Hangup(call.agent_leg))
-                    call.agent_leg = None
-                    self._close_offer(call, outcome, now)
-            case Connect(call_id=call_id, agent_id=agent_id, seat=seat):
-                call = self._calls.get(call_id)
-                if call is None or call.agent_leg is None:
-                    return
-                call.phase = "talking"
-                self._close_offer(call, "answered", now)
-                call.record.agent_id, call.record.seat, call.record.agent_answered_at = agent_id, seat, iso(now)
-                save_call(self._conn, call.record)
-                append_event(self._conn, now, "call_connected", call_id=call_id, queue=call.record.queue,
-                             agent_id=agent_id, seat=seat)
-                self._send(Bridge(call_id, call.agent_leg))
-            case GiveUp(call_id=call_id, reason=reason):
-                call = self._calls.get(call_id)
-                if call is None:
-                    return
-                call.phase, call.released_by_us, call.record.end_reason = "sorry", "system", reason
-                append_event(self._conn, now, "call_gave_up", call_id=call_id, queue=call.record.queue, reason=reason)
-                self._send(Play(call_id, "sorry", self._prompts.path("sorry", self._config.language)))
+            case CancelOffer(call_id=call_id, agent_id=agent_id, outcome=outcome):
+                self._agent_legs.cancel(call_id, agent_id, outcome, now)
+            case Connect():
+                self._connect(action, now)
+            case Exit():
+                self._exit(action, now)
             case ReleaseCaller(call_id=call_id):
                 call = self._calls.get(call_id)
                 if call is not None:
                     call.released_by_us = call.released_by_us or "agent"
                     self._send(Hangup(call_id))
+                else:
+                    self.callbacks.release_customer(call_id)
+            case CallbackRetry(call_id=call_id, attempts=attempts, not_before=not_before):
+                update_callback(self._conn, call_id, now, status="pending", attempts=attempts, next_try_at=iso(not_before))
+                append_event(self._conn, now, "callback_failed", call_id=call_id, queue=self.callbacks.queue(call_id),
+                             attempt=attempts, final=False, reason=self.callbacks.last_failure(call_id))
+            case CallbackGaveUp(call_id=call_id, attempts=attempts):
+                update_callback(self._conn, call_id, now, status="failed", attempts=attempts)
+                append_event(self._conn, now, "callback_failed", call_id=call_id, queue=self.callbacks.queue(call_id),
+                             attempt=attempts, final=True, reason=self.callbacks.last_failure(call_id))
+                self.callbacks.forget(call_id)
+
+    def _log_agent(self, change: AgentChanged, now: float) -> None:
+        if change.phone_changed:
+            kind = "agent_phone_reachable" if change.phone_ok else "agent_phone_unreachable"
+            append_event(self._conn, now, kind, agent_id=change.agent_id, seat=change.seat, status=change.status)
+            return
+        if (change.status, change.reason) == (change.previous, change.previous_reason):  # same state, new seat
+            append_event(self._conn, now, "agent_seat_changed", agent_id=change.agent_id, seat=change.seat,
+                         status=change.status)
+            return
+        waiting = self.distributor.waiting_call(change.call_id or "")
+        queue = waiting.queue if waiting else None
+        if change.status == "wrapup":
+            queue = change.reason
+        append_event(self._conn, now, f"agent_{change.status}", call_id=change.call_id, queue=queue,
+                     agent_id=change.agent_id, seat=change.seat, reason=change.reason, previous=change.previous,
+                     previous_reason=change.previous_reason,
+                     # Time signed out is not a state an agent is "in": its length is not reported.
+                     duration=None if change.previous == "logged_out" else _seconds(now - change.previous_since))
 
     def _offer(self, offer: Offer, now: float) -> None:
         call = self._calls.get(offer.call_id)
-        if call is None:
-            return
-        call.offers += 1
-        leg_id = f"{offer.call_id}~{call.offers}"
-        call.agent_leg, call.agent_id, call.offer_seat, call.offered_at = leg_id, offer.agent_id, offer.seat, now
-        self._agent_legs[leg_id] = offer.call_id
-        append_event(self._conn, now, "offer_started", call_id=offer.call_id, queue=call.record.queue,
-                     agent_id=offer.agent_id, seat=offer.seat)
-        self._send(Dial(leg_id, offer.phone_uri, call.record.caller))
+        if call is not None:
+            self._agent_legs.ring(offer, call.record.queue, call.record.caller, now)
+        elif offer.callback is not None and self.callbacks.knows(offer.call_id):
+            self._agent_legs.ring(offer, self.callbacks.queue(offer.call_id), offer.callback, now)
 
-    def _close_offer(self, call: _LiveCall, outcome: str, now: float) -> None:
-        if call.agent_id is None:
+    def _connect(self, action: Connect, now: float) -> None:
+        agent_leg = self._agent_legs.answered(action.call_id, action.agent_id, now)
+        if action.callback is not None:
+            failure = self.callbacks.dial_customer(action, agent_leg, self._config, now)
+            if failure:
+                self._agent_legs.hang_up(agent_leg)
+                self._apply(self.distributor.callback_result(action.call_id, reached=False, now=now), now)
             return
-        record_offer(self._conn, call.record.id, call.agent_id, call.offer_seat, call.offered_at, now, outcome)
-        append_event(self._conn, now, "offer_ended", call_id=call.record.id, queue=call.record.queue,
-                     agent_id=call.agent_id, outcome=outcome)
-        if outcome != "answered":
-            call.agent_id = None
+        call = self._calls.get(action.call_id)
+        if call is None or agent_leg is None:
+            return
+        call.phase, call.agent_leg, call.next_announcement = "talking", agent_leg, None
+        call.talk_started = now
+        call.record.agent_id, call.record.seat, call.record.agent_answered_at = action.agent_id, action.seat, iso(now)
+        save_call(self._conn, call.record)
+        append_event(self._conn, now, "call_connected", call_id=call.record.id, queue=call.record.queue,
+                     agent_id=action.agent_id, seat=action.seat, waited=_seconds(now - call.entered))
+        self._send(Bridge(call.record.id, agent_leg))
+
+    def _play(self, leg_id: str, label: str, names: list[str]) -> None:
+        language = self._config.language
+        self._send(Play(leg_id, label, tuple(self._prompts.path(name, language) for name in names)))
+
+    def _restore_callbacks(self) -> None:
+        """Callback requests survive a restart with their place in line."""
+        now = self._clock()
+        for request in open_callbacks(self._conn):
+            self.callbacks.remember(request)
+            self._apply(self.distributor.add_callback(
+                request.call_id, request.queue, request.number, now, arrived=request.arrived,
+                priority=request.priority, attempts=request.attempts, not_before=request.not_before), now)
+
+
+def _seconds(value: float) -> float:
+    return round(max(0.0, value), 3)

@@ -29,6 +29,8 @@ class CallRecord(msgspec.Struct):
     ended_at: str | None = None
     ended_by: str | None = None
     end_reason: str | None = None
+    priority: int = 0
+    exit_reason: str | None = None  # why the caller left the queue without an agent (timeout, callback...)
     offers: list[dict[str, Any]] = []
 
 

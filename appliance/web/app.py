@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import AsyncGenerator
 from typing import Any
 
 from litestar import Litestar, Request, Response, get, post
 from litestar.connection import ASGIConnection
 from litestar.di import Provide
-from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
+from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException, WebSocketException
+from litestar.handlers import websocket_stream
 from litestar.handlers.base import BaseRouteHandler
 
 from appliance.acd.distributor import AgentState
@@ -15,24 +18,45 @@ from appliance.clock import iso
 from appliance.errors import BranchlineError, InvalidInput
 from appliance.store.records import CallRecord, list_calls
 from appliance.store.users import check_password, issue_token, user_for_token
-from appliance.web.schemas import AgentView, ErrorBody, LoginBody, PauseBody, SessionBody, SessionView
+from appliance.web.schemas import (
+    AgentView,
+    ErrorBody,
+    LoginBody,
+    PauseBody,
+    QueueStatsReport,
+    SessionBody,
+    SessionView,
+)
 from appliance.web.services import Services
 
 __all__ = ("create_app",)
 
+log = logging.getLogger(__name__)
+
 MAX_CALLS_LISTED = 1000
+WS_UNAUTHORIZED = 4401  # 4000 + the HTTP status, as Litestar closes WebSockets on errors
 
 
 def _bearer_token(connection: ASGIConnection) -> str | None:
     header = connection.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
-    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    # A browser cannot set headers on a WebSocket: there, and only there, ?token= is accepted too.
+    if connection.scope["type"] == "websocket":
+        return connection.query_params.get("token") or None
+    return None
 
 
 def require_token(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     token = _bearer_token(connection)
     services: Services = connection.app.state.services
     if token is None or user_for_token(services.conn, token) is None:
+        if connection.scope["type"] == "websocket":
+            raise WebSocketException(
+                detail="a valid API token is required: send 'Authorization: Bearer TOKEN' or ?token=TOKEN.",
+                code=WS_UNAUTHORIZED,
+            )
         raise NotAuthorizedException("a valid API token is required: send 'Authorization: Bearer TOKEN'.")
 
 
@@ -47,6 +71,10 @@ def _view(state: AgentState) -> AgentView:
         call_id=state.call_id,
         calls_answered=state.calls_answered,
         pause_after_call=state.pause_after_call,
+        shown_status=state.shown_status,
+        phone_ok=state.phone_ok,
+        wrapup_until=iso(state.wrapup_until) if state.status.value == "wrapup" else None,
+        wrapup_extended=state.wrapup_extended,
     )
 
 
@@ -93,9 +121,32 @@ def pause_agent(agent_id: str, data: PauseBody, services: Services) -> AgentView
     return _view(services.switchboard.pause(agent_id, data.reason))
 
 
+@post("/api/v1/agents/{agent_id:str}/wrapup/end", guards=[require_token], sync_to_thread=False, status_code=200)
+def end_wrapup(agent_id: str, services: Services) -> AgentView:
+    return _view(services.switchboard.end_wrapup(agent_id))
+
+
+@post("/api/v1/agents/{agent_id:str}/wrapup/extend", guards=[require_token], sync_to_thread=False, status_code=200)
+def extend_wrapup(agent_id: str, services: Services) -> AgentView:
+    return _view(services.switchboard.extend_wrapup(agent_id))
+
+
 @post("/api/v1/agents/{agent_id:str}/logout", guards=[require_token], sync_to_thread=False, status_code=200)
 def logout_agent(agent_id: str, services: Services) -> AgentView:
     return _view(services.switchboard.logout(agent_id))
+
+
+@get("/api/v1/queues/stats", guards=[require_token], sync_to_thread=False)
+def queue_stats(services: Services, queue: str | None = None) -> QueueStatsReport:
+    """Every queue's live figures and today's, or one queue's with ?queue=NAME."""
+    return services.queue_stats.report(queue)
+
+
+@websocket_stream("/api/v1/queues/stats/live", guards=[require_token])
+async def live_queue_stats(services: Services) -> AsyncGenerator[str, None]:
+    """The same report as GET /api/v1/queues/stats: on connect, then whenever it changes (and every 5 s)."""
+    async for payload in services.live.stream():
+        yield payload.decode()
 
 
 @get("/api/v1/calls", guards=[require_token], sync_to_thread=False)
@@ -130,7 +181,8 @@ def _http_error(_: Request, exc: HTTPException) -> Response[ErrorBody]:
     return _error(exc.status_code, error_id, str(exc.detail))
 
 
-def _unexpected_error(_: Request, exc: Exception) -> Response[ErrorBody]:
+def _unexpected_error(request: Request, exc: Exception) -> Response[ErrorBody]:
+    log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
     return _error(500, "internal_error", "the server failed to handle this request; the log has the details.")
 
 
@@ -144,7 +196,11 @@ def create_app(services: Services) -> Litestar:
             login_agent,
             ready_agent,
             pause_agent,
+            end_wrapup,
+            extend_wrapup,
             logout_agent,
+            queue_stats,
+            live_queue_stats,
             calls,
         ],
         dependencies={"services": Provide(lambda: services, use_cache=True, sync_to_thread=False)},

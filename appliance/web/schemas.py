@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import msgspec
 
-__all__ = ("AgentView", "ErrorBody", "LoginBody", "PauseBody", "SessionBody", "SessionView")
+# Queue statistics are domain Structs served as they are (docs/acd.md, "Queue statistics").
+from appliance.reports.queue_stats import QueueStats, QueueStatsReport
+
+__all__ = (
+    "AgentView",
+    "ErrorBody",
+    "LoginBody",
+    "PauseBody",
+    "QueueStats",
+    "QueueStatsReport",
+    "SessionBody",
+    "SessionView",
+)
 
 
 class LoginBody(msgspec.Struct, forbid_unknown_fields=True):
@@ -36,6 +48,10 @@ class AgentView(msgspec.Struct):
     call_id: str | None
     calls_answered: int
     pause_after_call: str | None
+    shown_status: str  # status, or phone_unreachable when the seat phone stopped answering pings
+    phone_ok: bool
+    wrapup_until: str | None  # while in wrap-up: when it ends
+    wrapup_extended: bool
 
 
 class ErrorBody(msgspec.Struct):
