@@ -33,8 +33,13 @@ unit: $(STAMP)
 e2e: $(STAMP) system-deps
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e
 
+# Every benchmark runs even when an earlier one fails; the target fails if any did.
 bench: $(STAMP) system-deps
-	$(BIN)/python bench/capacity.py
+	status=0; \
+	$(BIN)/python bench/capacity.py || status=1; \
+	$(BIN)/python bench/acd_sim.py || status=1; \
+	$(BIN)/python bench/routing.py || status=1; \
+	exit $$status
 
 clean:
 	rm -rf $(VENV) build *.egg-info
