@@ -3,23 +3,15 @@
 Pure: every method takes the time, changes the distributor's state and returns the actions the
 core must carry out. Nothing here reads a clock, touches SIP or writes to the database.
 
-Who gets which call (docs/acd.md has the full rules and examples):
-
-- Callers are taken in the service order of `waiting.py` across all queues.
-- An agent can take a call when they are Ready, their phone answers pings, no delay after a
-  missed, busy or unreachable offer holds them back, they hold the queue's skills, and their
-  penalty for the queue is within the limit the queue's penalty rules give for the caller's wait
-  so far. Agents not yet tried for this call go first; once every one who could take it now has
-  been tried, the round starts over (a caller is never left waiting beside an idle agent).
-- Tiers: an agent is offered a call of a higher-penalty queue only when no call they could take
-  at a lower penalty waits.
-- Among the agents who can take a call, the queue's strategy chooses (`strategies.py`).
+The distributor keeps the state and applies each event to it; who gets which call is decided by
+`matching.py` among the agents free now (Ready, phone answering pings, not held back after a
+missed, busy or unreachable offer); what callers are told comes from `estimate.py`.
+docs/acd.md has the full rules and examples.
 """
 
 from __future__ import annotations
 
 import random
-from collections import deque
 
 from appliance.acd.actions import (
     Action,
@@ -33,7 +25,8 @@ from appliance.acd.actions import (
     ReleaseCaller,
 )
 from appliance.acd.agents import AgentState, AgentStatus, OfferOutcome
-from appliance.acd.strategies import Candidate, choose
+from appliance.acd.estimate import HandleTimes, estimated_wait
+from appliance.acd.matching import match_round
 from appliance.acd.waiting import NEVER, WaitingCall, service_order
 from appliance.errors import Conflict, InvalidInput, NotFound
 from appliance.model import BranchConfig, Queue, Seat
@@ -42,7 +35,6 @@ __all__ = ("AgentState", "AgentStatus", "Distributor", "OfferOutcome", "WaitingC
 
 MISSED_REASON = "missed"
 LOGIN_REASON = "login"
-HANDLE_TIME_SAMPLES = 20  # recent calls per queue that the estimated wait learns from
 _SERVING = (AgentStatus.READY, AgentStatus.RINGING, AgentStatus.ON_CALL, AgentStatus.WRAPUP)
 
 
@@ -63,7 +55,7 @@ class Distributor:
         self._members: dict[str, dict[str, int]] = {}  # queue -> {agent id: penalty} of agents with its skills
         self._rule_times: dict[str, list[int]] = {}  # queue -> its penalty rules' thresholds, ascending
         self._last_rung: dict[str, str] = {}  # queue -> agent, for round-robin
-        self._handle_times: dict[str, deque[float]] = {}
+        self._handle_times = HandleTimes()
         self._phones_down: set[str] = set()  # seats whose phones do not answer pings
         self._callbacks_dialling: dict[str, WaitingCall] = {}  # agent answered; customer being dialled
         self._wrapup_started: dict[str, tuple[str, float, float]] = {}  # agent -> (queue, talk start, wrap-up start)
@@ -92,7 +84,7 @@ class Distributor:
 
     def seed_handle_times(self, queue: str, seconds: list[float]) -> None:
         """Recent handle times from the store, so the estimated wait is right from the first call."""
-        self._handle_times[queue] = deque(seconds[-HANDLE_TIME_SAMPLES:], maxlen=HANDLE_TIME_SAMPLES)
+        self._handle_times.seed(queue, seconds)
 
     # ---- agents -------------------------------------------------------------------------------
 
@@ -325,32 +317,19 @@ class Distributor:
         )
 
     def estimated_wait(self, queue_name: str, position: int, now: float) -> float | None:
-        """Seconds until the caller at `position` is offered to an agent; None when nobody serves.
-
-        With every serving agent busy, an agent frees up every AHT / N seconds on average (N agents
-        Ready, ringing, talking or in wrap-up for the queue; AHT = mean talk + wrap-up of the
-        queue's last 20 calls). The caller at position k, after the F agents free now have taken
-        the first F callers, waits for k - F such departures: (k - F) * AHT / N.
-        """
+        """Seconds until the caller at `position` is offered to an agent (estimate.py); None when nobody serves."""
         members = self._members.get(queue_name, {})
         serving = [a for a in self._agents.values() if a.agent_id in members and a.status in _SERVING and a.phone_ok]
-        if not serving:
-            return None
         # Free means free for a caller who has just arrived: an agent the queue's penalty rules keep
         # back until callers have waited a while will not take them now.
         queue = self._config.queue(queue_name)
         limit = queue.penalty_limit(0.0) if queue else None
         free = sum(1 for a in serving if a.available(now) and (limit is None or members[a.agent_id] <= limit))
-        if position <= free:
-            return 0.0
-        return (position - free) * self.handle_time(queue_name) / len(serving)
+        return estimated_wait(position, len(serving), free, self.handle_time(queue_name))
 
     def handle_time(self, queue_name: str) -> float:
-        samples = self._handle_times.get(queue_name)
-        if samples:
-            return sum(samples) / len(samples)
         queue = self._config.queue(queue_name)
-        return float(queue.handle_time if queue else 180)
+        return self._handle_times.mean(queue_name, float(queue.handle_time if queue else 180))
 
     # ---- time ---------------------------------------------------------------------------------
 
@@ -409,66 +388,17 @@ class Distributor:
 
     def _dispatch_round(self, now: float) -> tuple[list[Action], bool]:
         free = [a for a in self._agents.values() if a.available(now) and self._config.seat(a.seat or "") is not None]
-        if not free:
-            return [], False
-        free_ids = {a.agent_id for a in free}
-        # Callers whose queue no free agent serves cannot be matched this round: skip them early,
-        # which keeps a decision under a millisecond with 100 callers waiting (bench/routing.py).
-        pending = [
-            c for c in self._waiting.values()
-            if not c.offered_to and now >= c.not_before and not free_ids.isdisjoint(self._members.get(c.queue, ()))
-        ]
-        if not pending:
-            return [], False
-        queues = {c.queue: self._config.queue(c.queue) for c in pending}
-        pending.sort(key=lambda c: service_order(c, queues[c.queue], now))
-        candidates = {c.call_id: self._candidates(c, queues[c.queue], free, now) for c in pending}
-        best_penalty: dict[str, int] = {}
-        for options in candidates.values():
-            for state, _, penalty in options:
-                best_penalty[state.agent_id] = min(penalty, best_penalty.get(state.agent_id, penalty))
+        matches, held_back = match_round(
+            self._waiting.values(), free, self._config, self._members, self._last_rung, self._rng, now
+        )
         actions: list[Action] = []
-        held_back = False
-        for call in pending:
-            queue = queues[call.queue]
-            still_free = [c for c in candidates[call.call_id] if c[0].status is AgentStatus.READY]
-            options = [c for c in still_free if c[2] == best_penalty[c[0].agent_id]]
-            held_back = held_back or len(options) < len(still_free)
-            if queue is None or not options:
-                continue
-            # FIX: agents not yet tried for this call first; once every agent who could take it now
-            # has been tried, a new round starts (and is remembered from here on).
-            untried = [c for c in options if c[0].agent_id not in call.tried]
-            if untried:
-                options = untried
-            else:
-                call.tried = set()
-            chosen = choose(queue, options, self._last_rung.get(queue.name), self._rng)
-            actions += self._offer(call, queue, chosen, now)
+        for match in matches:
+            actions += self._offer(match.call, match.queue, match.agents, now)
         return actions, held_back
-
-    def _candidates(self, call: WaitingCall, queue: Queue | None, free: list[AgentState], now: float) -> list[Candidate]:
-        if queue is None:  # removed while callers waited: they wait out their max wait
-            return []
-        members = self._members.get(queue.name, {})
-        limit = queue.penalty_limit(now - call.arrived)
-        options: list[Candidate] = []
-        for state in free:
-            penalty = members.get(state.agent_id)
-            # FIX: `tried` used to exclude agents for good, so a caller whose only agent missed the ring
-            # waited out max-wait beside that idle agent, and a callback waited forever. It is now only a
-            # preference (see _dispatch_round).
-            if penalty is None or (limit is not None and penalty > limit):
-                continue
-            config = self._config.agent(state.agent_id)
-            if config is not None:
-                options.append((state, config, penalty))
-        return options
 
     def _offer(self, call: WaitingCall, queue: Queue, agents: list[AgentState], now: float) -> list[Action]:
         actions: list[Action] = []
         call.offered_to, call.ring_until = [a.agent_id for a in agents], now + queue.ring_timeout
-        self._last_rung[queue.name] = agents[-1].agent_id
         for state in agents:
             seat = self._seat(state.seat or "")
             call.tried.add(state.agent_id)
@@ -556,8 +486,7 @@ class Distributor:
         started = self._wrapup_started.pop(state.agent_id, None)
         if started is not None:
             queue, talk_started, _ = started
-            samples = self._handle_times.setdefault(queue, deque(maxlen=HANDLE_TIME_SAMPLES))
-            samples.append(now - talk_started)
+            self._handle_times.record(queue, now - talk_started)
         state.call_id = None
         if state.pause_after_call:
             reason, state.pause_after_call = state.pause_after_call, None

@@ -123,7 +123,9 @@ class SdpGuard:
     """Registered once per endpoint, on the engine thread, after libInit."""
 
     def __init__(self) -> None:
-        self._lib = ctypes.CDLL(str(next(Path(pjsua2.__file__).parent.glob("_pjsua2*.so"))))
+        # NOTE: PyDLL keeps the GIL during each call (see pjsip_c.py): with CDLL, pjsip calling
+        # back into Python before a call returns kills the process.
+        self._lib = ctypes.PyDLL(str(next(Path(pjsua2.__file__).parent.glob("_pjsua2*.so"))))
         self._lib.pjsua_get_pjsip_endpt.restype = ctypes.c_void_p
         self._lib.pjsip_endpt_register_module.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
         self._lib.pjsip_endpt_respond_stateless.argtypes = [ctypes.c_void_p] * 2 + [ctypes.c_int] + [ctypes.c_void_p] * 3
