@@ -57,6 +57,12 @@ class ServeOptions:
     log_level: int = 1
 
 
+def _configure_engine(engine: Engine, config: BranchConfig) -> None:
+    """What the engine needs of the configuration: who may send SIP, and which phones to ping."""
+    engine.send(sip_policy(config))
+    engine.send(phone_watch(config))
+
+
 def phone_watch(config: BranchConfig) -> WatchPhones:
     """Ping every seat phone so that agents on a dead phone are not offered calls."""
     uris = tuple(sorted(seat.phone_uri for seat in config.seats))
@@ -183,8 +189,7 @@ class _App:
             _log_out_after_restart(conn)
             append_event(conn, now(), "server_started", sip_port=self.options.sip_port, http_port=self.options.http_port,
                          leg_capacity=engine.budget.capacity)
-        engine.send(sip_policy(config))
-        engine.send(phone_watch(config))
+        _configure_engine(engine, config)
         return running
 
     def _services(self, running: _Running) -> Services:
@@ -232,8 +237,7 @@ class _App:
             seen = version
             config = load_config(running.conn)
             running.switchboard.configure(config)
-            running.engine.send(sip_policy(config))
-            running.engine.send(phone_watch(config))
+            _configure_engine(running.engine, config)
 
     async def _shutdown(self, running: _Running, http: Granian, tasks: list[asyncio.Task]) -> None:
         running.switchboard.hang_up_all("server shutting down")

@@ -106,7 +106,7 @@ class Distributor:
         if state.status in (AgentStatus.RINGING, AgentStatus.ON_CALL):
             raise Conflict(f"agent {agent_id!r} is on a call: log in again after it ends.")
         if (state.seat, state.status, state.reason) == (seat.name, AgentStatus.NOT_READY, LOGIN_REASON):
-            return []  # FIX: signed in here already; the repeat used to emit an event that changed nothing
+            return []  # signed in here already: nothing changes, so nothing to log
         if state.status is AgentStatus.LOGGED_OUT:
             state.calls_by_queue, state.talk_seconds, state.misses = {}, 0.0, 0
         state.seat = seat.name
@@ -125,11 +125,11 @@ class Distributor:
         return self._set(state, AgentStatus.READY, now) + self._dispatch(now)
 
     def pause(self, agent_id: str, reason: str, now: float) -> list[Action]:
-        reason = reason.strip()  # FIX: " break " was accepted but logged with its spaces
+        reason = reason.strip()  # " break " is the code break, and is logged as such
         self._check_pause_code(reason)
         state = self._logged_in(agent_id)
         if state.status is AgentStatus.NOT_READY and state.reason == reason:
-            return []  # FIX: paused already for this reason; it used to restart the pause's clock
+            return []  # paused already for this reason: the pause's clock keeps running
         if state.status in (AgentStatus.ON_CALL, AgentStatus.WRAPUP):
             state.pause_after_call = reason  # taken when the call and its wrap-up are over
             return []
@@ -237,8 +237,9 @@ class Distributor:
             return []
         del self._waiting[call_id]
         actions: list[Action] = []
-        for other in list(call.offered_to):  # FIX: a copy: releasing removes from the list (ring-all
-            if other != agent_id:  # with three agents left the third ringing for a call that was gone)
+        # A copy: releasing an agent removes them from offered_to (ring-all may ring many).
+        for other in list(call.offered_to):
+            if other != agent_id:
                 actions += self._release_ringing(self._agents[other], call, now, OfferOutcome.ANSWERED_ELSEWHERE)
         state = self._agents[agent_id]
         state.calls_answered += 1
@@ -248,8 +249,7 @@ class Distributor:
         if call.callback is not None:
             self._callbacks_dialling[call_id] = call
         actions += self._set(state, AgentStatus.ON_CALL, now, call_id=call_id)
-        # FIX: dispatch too: with ring-all the other agents rung are Ready again, and used to sit idle
-        # while callers waited, until some other event came along.
+        # Dispatch too: with ring-all the other agents rung are Ready again and can take waiting callers.
         return [Connect(call_id, agent_id, state.seat or "", call.callback), *actions, *self._dispatch(now)]
 
     def offer_failed(self, call_id: str, agent_id: str, outcome: OfferOutcome, now: float) -> list[Action]:
@@ -287,13 +287,8 @@ class Distributor:
         talk = self._talking.pop(call_id, None)
         actions: list[Action] = []
         if talk is not None:
-            state = self._agents[talk.agent_id]
-            state.call_id = None
-            if state.pause_after_call:  # FIX: a pause asked for while dialling was lost (agent left Ready)
-                reason, state.pause_after_call = state.pause_after_call, None
-                actions += self._set(state, AgentStatus.NOT_READY, now, reason=reason)
-            else:
-                actions += self._set(state, AgentStatus.READY, now, keep_idle=True)
+            # No conversation happened: the agent's idle time runs on, or the pause they asked for starts.
+            actions += self._free_agent(self._agents[talk.agent_id], now, keep_idle=True)
         call.attempts += 1
         if call.attempts >= self._config.acd.callback_attempts:
             actions.append(CallbackGaveUp(call_id, call.attempts))
@@ -487,11 +482,15 @@ class Distributor:
         if started is not None:
             queue, talk_started, _ = started
             self._handle_times.record(queue, now - talk_started)
+        return self._free_agent(state, now)
+
+    def _free_agent(self, state: AgentState, now: float, *, keep_idle: bool = False) -> list[Action]:
+        """A call is over for the agent: Ready, or Not Ready when they asked for a pause during it."""
         state.call_id = None
         if state.pause_after_call:
             reason, state.pause_after_call = state.pause_after_call, None
             return self._set(state, AgentStatus.NOT_READY, now, reason=reason)
-        return self._set(state, AgentStatus.READY, now)
+        return self._set(state, AgentStatus.READY, now, keep_idle=keep_idle)
 
     def _force_logout(self, state: AgentState, now: float, reason: str) -> list[Action]:
         actions: list[Action] = []
@@ -522,8 +521,8 @@ class Distributor:
             state.idle_since = now
         previous, previous_reason, previous_since = state.status.value, state.reason, state.since
         state.status, state.reason = status, reason
-        # FIX: an event that changes neither status nor reason (phone up/down, a new seat) continues the
-        # current period; restarting `since` there lost that period's time from every report.
+        # An event that changes neither status nor reason (phone up/down, a new seat) continues the
+        # current period: restarting `since` there would lose that period's time from every report.
         if not keep_since and (status.value, reason) != (previous, previous_reason):
             state.since = now
         if call_id is not None:

@@ -48,9 +48,6 @@ class AgentLegs:
     def owner(self, leg_id: str) -> tuple[str, str] | None:
         return self._owners.get(leg_id)
 
-    def is_ringing(self, call_id: str, agent_id: str) -> bool:
-        return (call_id, agent_id) in self._ringing
-
     def any_ringing(self, call_id: str) -> bool:
         return any(key[0] == call_id for key in self._ringing)
 
