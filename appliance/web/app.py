@@ -48,7 +48,9 @@ def _bearer_token(connection: ASGIConnection) -> str | None:
     return None
 
 
-def require_token(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+async def require_token(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    # Async on purpose: Litestar runs a plain-function guard on a worker thread, and the store's one
+    # connection belongs to the event loop's thread (a second thread gets ThreadingViolationError).
     token = _bearer_token(connection)
     services: Services = connection.app.state.services
     if token is None or user_for_token(services.conn, token) is None:
