@@ -18,7 +18,7 @@ import msgspec
 import pjsua2 as pj
 
 from appliance.model import parse_sip_uri
-from appliance.telephony import sipfilter
+from appliance.telephony import recorder, sipfilter
 from appliance.telephony.admission import Admitted, admit, allowed_networks, dialled_number
 from appliance.telephony.budget import LegBudget
 from appliance.telephony.dtmf import normalise_digit, read_info
@@ -41,7 +41,11 @@ from appliance.telephony.messages import (
     MusicOnHold,
     Play,
     PromptFinished,
+    Record,
+    RecordingStopped,
+    Silence,
     SipPolicy,
+    StopRecording,
     TrunkRegistration,
     WatchPhones,
 )
@@ -236,6 +240,8 @@ class Engine:
 
     def _run_timers(self, now: float) -> None:
         for leg in list(self._legs.values()):
+            if leg.recording is not None and now >= leg.recording.ends_at:
+                self._stop_recording(leg, "limit")
             if leg.prompt_ends_at and now >= leg.prompt_ends_at:
                 self._media.segment_heard(leg)
             elif leg.pending_dial and self.budget.can_dial(now):
@@ -318,6 +324,17 @@ class Engine:
                 self._media.play(leg, prompt, paths)
             case MusicOnHold():
                 self._media.switch(leg, MediaPlan.MOH)
+            case Silence():
+                self._media.switch(leg, MediaPlan.SILENCE)
+            case Record(path=path, max_seconds=max_seconds):
+                self._stop_recording(leg, "replaced")
+                audio = self._media.audio(leg)
+                if audio is None:
+                    self._emit(RecordingStopped(leg.leg_id, path, 0.0, "no audio"))
+                else:
+                    recorder.start(leg, audio, path, max_seconds)
+            case StopRecording():
+                self._stop_recording(leg, "stopped")
             case Bridge(leg_b=other_id):
                 other = self._legs.get(other_id)
                 if other is None:
@@ -327,6 +344,11 @@ class Engine:
                 self._media.switch(other, MediaPlan.PEER)
             case Hangup(status=status):
                 self._hangup(leg, status)
+
+    def _stop_recording(self, leg: Leg, reason: str) -> None:
+        stopped = recorder.stop(leg, self._media.audio(leg) if reason != "leg ended" else None)
+        if stopped is not None:
+            self._emit(RecordingStopped(leg.leg_id, stopped[0], stopped[1], reason))
 
     def _prompt_finished(self, leg: Leg, prompt: str) -> None:
         self._emit(PromptFinished(leg.leg_id, prompt))
@@ -413,6 +435,7 @@ class Engine:
             if leg is None:
                 return
             self._legs.pop(leg.leg_id, None)
+            self._stop_recording(leg, "leg ended")
             self._media.release(leg)
             status = info.lastStatusCode
             reason = info.lastReason or ("hung up" if status in (0, 200) else "")

@@ -46,6 +46,7 @@ class Leg:
     prompt_segments: tuple[Segment, ...] = ()  # the one playing first, then those still to come
     prompt_seconds: float = 0.0  # of the segment playing
     prompt_ends_at: float = 0.0  # when the segment playing has been heard; 0 until it is connected
+    recording: Any = None  # the leg's Recording while one runs (telephony/recorder.py)
     rtp_received: int = 0
     rtp_seen_at: float = 0.0
     dtmf: DtmfDeduplicator = field(default_factory=DtmfDeduplicator)

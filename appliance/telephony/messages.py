@@ -27,7 +27,11 @@ __all__ = (
     "PhoneReachability",
     "Play",
     "PromptFinished",
+    "Record",
+    "RecordingStopped",
+    "Silence",
     "SipPolicy",
+    "StopRecording",
     "TrunkRegistration",
     "WatchPhones",
 )
@@ -89,6 +93,18 @@ class DtmfReceived(msgspec.Struct, frozen=True, tag=True):
     digit: str
 
 
+class RecordingStopped(msgspec.Struct, frozen=True, tag=True):
+    """A recording ended (stopped, its time limit reached, or the leg ended); the WAV is complete.
+
+    `seconds` is the audio actually written; `reason` is "stopped", "limit" or "leg ended".
+    """
+
+    leg_id: str
+    path: str
+    seconds: float
+    reason: str
+
+
 class PhoneReachability(msgspec.Struct, frozen=True, tag=True):
     """A watched seat phone started or stopped answering SIP OPTIONS (sent on changes only).
 
@@ -117,6 +133,7 @@ Event = (
     | LegEnded
     | PromptFinished
     | DtmfReceived
+    | RecordingStopped
     | PhoneReachability
     | EngineFailed
 )
@@ -138,6 +155,25 @@ class Play(msgspec.Struct, frozen=True, tag=True):
     leg_id: str
     prompt: str
     paths: tuple[str, ...]
+
+
+class Silence(msgspec.Struct, frozen=True, tag=True):
+    """The leg hears nothing: stops a prompt (no PromptFinished follows) or music on hold."""
+
+    leg_id: str
+
+
+class Record(msgspec.Struct, frozen=True, tag=True):
+    """Record what the far end of the leg says into `path` (WAV), for at most `max_seconds`;
+    RecordingStopped follows. A leg has at most one recording at a time."""
+
+    leg_id: str
+    path: str
+    max_seconds: float
+
+
+class StopRecording(msgspec.Struct, frozen=True, tag=True):
+    leg_id: str
 
 
 class MusicOnHold(msgspec.Struct, frozen=True, tag=True):
@@ -205,4 +241,17 @@ class WatchPhones(msgspec.Struct, frozen=True, tag=True):
     failures: int
 
 
-Command = Answer | Play | MusicOnHold | Dial | Bridge | Hangup | HangupAll | SipPolicy | WatchPhones
+Command = (
+    Answer
+    | Play
+    | Silence
+    | Record
+    | StopRecording
+    | MusicOnHold
+    | Dial
+    | Bridge
+    | Hangup
+    | HangupAll
+    | SipPolicy
+    | WatchPhones
+)
