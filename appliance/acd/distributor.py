@@ -194,9 +194,11 @@ class Distributor:
         return sum(1 for a in self._agents.values() if a.status is not AgentStatus.LOGGED_OUT)
 
     def enqueue(
-        self, call_id: str, queue_name: str, now: float, *, priority: int = 0, arrived: float | None = None
+        self, call_id: str, queue_name: str, now: float, *, priority: int = 0, arrived: float | None = None,
+        skill: tuple[str, int] | None = None,
     ) -> list[Action]:
-        """A caller joins a queue (or moves to it by overflow, keeping `arrived`)."""
+        """A caller joins a queue (or moves to it by overflow, keeping `arrived`). `skill`: one more
+        skill (name, minimum level) the answering agent must have, beyond the queue's."""
         queue = self._queue(queue_name)
         on_line = [c for c in self._waiting.values() if c.queue == queue.name and c.on_line]
         if queue.max_callers and len(on_line) >= queue.max_callers:
@@ -205,7 +207,8 @@ class Distributor:
             return [Exit(call_id, "empty", queue.overflow)]
         self._seq += 1
         start = now if arrived is None else arrived
-        self._waiting[call_id] = WaitingCall(call_id, queue.name, start, now, self._seq, priority, now + queue.max_wait)
+        self._waiting[call_id] = WaitingCall(call_id, queue.name, start, now, self._seq, priority, now + queue.max_wait,
+                                             skill=skill)
         return self._dispatch(now)
 
     def add_callback(

@@ -8,6 +8,8 @@ Rules, in the order they apply (docs/acd.md):
 - tiers: an agent is kept for the lowest-penalty work they could take; a higher-penalty caller
   gets them only when no such work waits (`held_back` tells the distributor to try another
   round when that kept someone idle);
+- a caller the IVR gave a skill of their own (a VIP tier's desk, a topic) needs an agent with it
+  too, at least at its level;
 - agents not yet tried for a caller go first; when every agent who could take it has been tried,
   the caller's round of tries starts over (`call.tried` is reset);
 - among the agents left, the queue's strategy chooses (`strategies.choose`).
@@ -99,6 +101,10 @@ def _candidates(
         if penalty is None or (limit is not None and penalty > limit):
             continue
         agent = config.agent(state.agent_id)
-        if agent is not None:
+        if agent is not None and _has_skill(agent.skills, call.skill):
             options.append((state, agent, penalty))
     return options
+
+
+def _has_skill(skills: dict[str, int], needed: tuple[str, int] | None) -> bool:
+    return needed is None or skills.get(needed[0], 0) >= needed[1]

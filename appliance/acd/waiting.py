@@ -38,6 +38,7 @@ class WaitingCall(msgspec.Struct):
     callback: str | None = None  # the number to call back; None while the caller is on the line
     not_before: float = 0.0  # a callback whose last try failed waits for its retry time
     attempts: int = 0  # callback tries so far
+    skill: tuple[str, int] | None = None  # beyond the queue's skills: one this caller needs (set by the IVR)
 
     @property
     def on_line(self) -> bool:

@@ -112,3 +112,20 @@ def test_a_caller_moved_by_overflow_keeps_their_place_by_arrival():
     # Max wait in the new queue counts from entering it.
     assert d.waiting_call("l1").give_up_at == 610.0
     assert d.waiting_call("c1").give_up_at == 630.0
+
+
+def test_a_caller_who_needs_a_vip_desk_skill_waits_for_an_agent_who_has_it():
+    d = Distributor(branch(agent("ann"), agent("vera", general=5, vip=3), queues=[GENERAL]))
+    d.enqueue("vip", "general", 1.0, priority=5, skill=("vip", 2))
+    d.enqueue("normal", "general", 2.0)
+    sign_in(d, "ann", at=3.0)
+    assert d.agent("ann").call_id == "normal"  # ann lacks the skill: the VIP is not hers
+    sign_in(d, "vera", at=4.0)
+    assert d.agent("vera").call_id == "vip"
+
+
+def test_a_skill_level_below_the_one_asked_for_does_not_qualify():
+    d = Distributor(branch(agent("vera", general=5, vip=1), queues=[GENERAL]))
+    d.enqueue("vip", "general", 1.0, skill=("vip", 2))
+    sign_in(d, "vera", at=2.0)
+    assert d.agent("vera").call_id is None
