@@ -15,11 +15,13 @@ Fields that name another node are listed per kind by `targets()`; the checker fo
 interpreter jumps along them. `prompt` fields take one prompt name or a list played in order.
 Values in `{braces}` (http bodies, say values, set variables) are filled from the call's
 variables: `caller`, `did`, `call_id`, `language`, whatever `collect`, `set` and `http` stored,
-and `customer.ref`, `customer.name`, `customer.tier`, `customer.language` after a `lookup`.
+and `customer.ref`, `customer.name`, `customer.tier`, `customer.language`,
+`customer.account_manager` after a `lookup`.
 """
 
 from __future__ import annotations
 
+import tomllib
 from typing import Literal
 
 import msgspec
@@ -45,6 +47,8 @@ __all__ = (
     "Survey",
     "Transfer",
     "Voicemail",
+    "load_flow",
+    "prompt_names",
     "targets",
 )
 
@@ -182,7 +186,7 @@ class Callback(_Node, tag="callback"):
     confirm_prompt: Prompts = "callback-confirm-number"
     confirm_choices_prompt: Prompts = "callback-confirm-choices"
     enter_prompt: Prompts = "callback-enter-number"
-    done_prompt: Prompts = "callback-confirmed"
+    done_prompt: Prompts = "callback-booked"
     confirm_key: str = "1"
     other_key: str = "2"
     min_digits: int = 5
@@ -271,10 +275,12 @@ class Flow(msgspec.Struct, frozen=True):
 def targets(node: Node) -> dict[str, str]:
     """The nodes this node can go to, by the field (or `choices.KEY`) that names them."""
     found: dict[str, str] = {}
-    for field in ("next", "on_invalid", "on_timeout", "on_missing", "on_failure", "on_closed", "target", "after"):
+    for field in ("next", "on_invalid", "on_timeout", "on_missing", "on_failure", "on_closed", "target"):
         value = getattr(node, field, None)
         if value:
             found[field] = value
+    if isinstance(node, QueueNode) and node.after:  # a say node's `after` is a prompt, not a node
+        found["after"] = node.after
     if isinstance(node, Menu):
         found.update({f"choices.{key}": target for key, target in node.choices.items()})
     return found
@@ -282,3 +288,9 @@ def targets(node: Node) -> dict[str, str]:
 
 def prompt_names(value: Prompts) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
+
+
+def load_flow(source: str, version: int = 0) -> Flow:
+    """Decode a flow file that `ivr check` has passed: stored versions always have. A file that
+    has not been checked may decode yet be wrong (a missing target); run the checker on those."""
+    return msgspec.convert({**tomllib.loads(source), "version": version}, Flow)
