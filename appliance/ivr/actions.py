@@ -89,7 +89,7 @@ class StopRecording(IvrAction):
 
 
 class TransferOut(IvrAction):
-    """Dial `number` through the dial plan and connect the caller; answer with `transfer_result`
+    """Dial `number` through the dial plan and connect the caller; answer with `transfer_failed`
     if it fails or nobody answers within `timeout` seconds (success ends the flow)."""
 
     number: str
