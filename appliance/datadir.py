@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import shutil
 from pathlib import Path
 
 import apsw
 
+from appliance.core.prompts import LANGUAGES as PROMPT_LANGUAGES
 from appliance.errors import BranchlineError
-from appliance.resources import migrations_dir, prompts_dir
+from appliance.resources import migrations_dir
 from appliance.store.database import DATABASE_FILE, connect
 from appliance.store.migrations import migrate
 
@@ -47,6 +47,11 @@ class DataDir:
     @property
     def prompts(self) -> Path:
         return self.root / "prompts"
+
+    @property
+    def recordings(self) -> Path:
+        """Voicemail now, call recordings later: WAV files by kind and date."""
+        return self.root / "recordings"
 
     @property
     def token_file(self) -> Path:
@@ -87,12 +92,14 @@ class DataDir:
         (self.root / "run").mkdir(exist_ok=True)
         conn = connect(self.database)
         migrate(conn, migrations_dir(), self.backups)
-        self._copy_default_prompts()
+        self._make_prompt_folders()
         return conn
 
-    def _copy_default_prompts(self) -> None:
-        # The branch's own copy: admins replace a file here with their recording of it.
-        shutil.copytree(prompts_dir(), self.prompts, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    def _make_prompt_folders(self) -> None:
+        # Only the branch's own recordings live here ('branchline prompt add'); the shipped ones
+        # stay in the package, so an upgrade's improved prompts are heard without a copy hiding them.
+        for language in PROMPT_LANGUAGES:
+            (self.prompts / language).mkdir(parents=True, exist_ok=True)
 
     # ---- the CLI's token and the running server's address --------------------------------------
 

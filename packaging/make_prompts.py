@@ -131,12 +131,171 @@ PROMPTS: dict[str, dict[str, str]] = {
         "en": "All our agents are busy and the queue is full. Please call again later. Goodbye.",
         "zh": "目前所有客服代表都在忙，排队人数已满。请稍后再拨。再见。",
     },
+    # Amounts, "minus <number> currency-yuan currency-and <number> currency-cents" / "负…元…角…分".
+    # As with the numbers, a few are spoken in one language only: "currency-and" and
+    # "currency-cents" in English, "currency-jiao" (角) and "currency-exact" (整) in Chinese.
+    "minus": {"en": "minus", "zh": "负"},
+    "currency-yuan": {"en": "[[ju:'A:n]]", "zh": "元"},  # espeak phonemes: yoo-AHN, not "yoo-un"
+    "currency-jiao": {"en": "ten cents", "zh": "角"},
+    "currency-cent": {"en": "cent", "zh": "分"},
+    "currency-cents": {"en": "cents", "zh": "分"},
+    "currency-and": {"en": "and", "zh": "和"},
+    "currency-exact": {"en": "exactly", "zh": "整"},
+    # Dates: "month-3 ordinal-3 <year>" in English, "<digits> date-year <n> date-month <n> date-day"
+    # in Chinese. Month names and ordinals are said in English only, 年月日 and "oh" (1905,
+    # "nineteen oh five") in one language each.
+    "month-1": {"en": "January", "zh": "一月"},
+    "month-2": {"en": "February", "zh": "二月"},
+    "month-3": {"en": "March", "zh": "三月"},
+    "month-4": {"en": "April", "zh": "四月"},
+    "month-5": {"en": "May", "zh": "五月"},
+    "month-6": {"en": "June", "zh": "六月"},
+    "month-7": {"en": "July", "zh": "七月"},
+    "month-8": {"en": "August", "zh": "八月"},
+    "month-9": {"en": "September", "zh": "九月"},
+    "month-10": {"en": "October", "zh": "十月"},
+    "month-11": {"en": "November", "zh": "十一月"},
+    "month-12": {"en": "December", "zh": "十二月"},
+    "ordinal-1": {"en": "first", "zh": "第一"},
+    "ordinal-2": {"en": "second", "zh": "第二"},
+    "ordinal-3": {"en": "third", "zh": "第三"},
+    "ordinal-4": {"en": "fourth", "zh": "第四"},
+    "ordinal-5": {"en": "fifth", "zh": "第五"},
+    "ordinal-6": {"en": "sixth", "zh": "第六"},
+    "ordinal-7": {"en": "seventh", "zh": "第七"},
+    "ordinal-8": {"en": "eighth", "zh": "第八"},
+    "ordinal-9": {"en": "ninth", "zh": "第九"},
+    "ordinal-10": {"en": "tenth", "zh": "第十"},
+    "ordinal-11": {"en": "eleventh", "zh": "第十一"},
+    "ordinal-12": {"en": "twelfth", "zh": "第十二"},
+    "ordinal-13": {"en": "thirteenth", "zh": "第十三"},
+    "ordinal-14": {"en": "fourteenth", "zh": "第十四"},
+    "ordinal-15": {"en": "fifteenth", "zh": "第十五"},
+    "ordinal-16": {"en": "sixteenth", "zh": "第十六"},
+    "ordinal-17": {"en": "seventeenth", "zh": "第十七"},
+    "ordinal-18": {"en": "eighteenth", "zh": "第十八"},
+    "ordinal-19": {"en": "nineteenth", "zh": "第十九"},
+    "ordinal-20": {"en": "twentieth", "zh": "第二十"},
+    "ordinal-21": {"en": "twenty first", "zh": "第二十一"},
+    "ordinal-22": {"en": "twenty second", "zh": "第二十二"},
+    "ordinal-23": {"en": "twenty third", "zh": "第二十三"},
+    "ordinal-24": {"en": "twenty fourth", "zh": "第二十四"},
+    "ordinal-25": {"en": "twenty fifth", "zh": "第二十五"},
+    "ordinal-26": {"en": "twenty sixth", "zh": "第二十六"},
+    "ordinal-27": {"en": "twenty seventh", "zh": "第二十七"},
+    "ordinal-28": {"en": "twenty eighth", "zh": "第二十八"},
+    "ordinal-29": {"en": "twenty ninth", "zh": "第二十九"},
+    "ordinal-30": {"en": "thirtieth", "zh": "第三十"},
+    "ordinal-31": {"en": "thirty first", "zh": "第三十一"},
+    "date-year": {"en": "year", "zh": "年"},
+    "date-month": {"en": "month", "zh": "月"},
+    "date-day": {"en": "day", "zh": "日"},
+    "date-oh": {"en": "oh", "zh": "零"},
+    # What the IVR's nodes play unless a flow names other prompts (appliance/ivr/nodes.py).
+    "invalid-choice": {"en": "Sorry, that is not one of the choices.", "zh": "抱歉，您的选择无效。"},
+    "no-input": {"en": "Sorry, we did not receive your entry.", "zh": "抱歉，我们没有收到您的按键。"},
+    "invalid-entry": {"en": "Sorry, that entry is not valid.", "zh": "抱歉，您的输入有误。"},
+    # "callback-confirm-number <digits> callback-confirm-choices"
+    "callback-confirm-number": {"en": "We will call you back at", "zh": "我们将回拨以下号码："},
+    "callback-confirm-choices": {
+        "en": "To confirm, press 1. To enter another number, press 2.",
+        "zh": "确认请按一，输入其他号码请按二。",
+    },
+    "callback-enter-number": {
+        "en": "Please enter the number we should call, then press the pound key.",
+        "zh": "请输入回拨号码，然后按井号键。",
+    },
+    # After a callback booked in the IVR, where the number may be one the caller entered:
+    # "callback-confirmed" promises the number they are calling from.
+    "callback-booked": {
+        "en": "Thank you. We will call you back at that number as soon as we can. Goodbye.",
+        "zh": "谢谢。我们将尽快回拨该号码。再见。",
+    },
+    # Ends with a beep (BEEP_AFTER): the caller speaks after it.
+    "voicemail-intro": {
+        "en": "Please leave your message after the tone, and press the pound key when you are done.",
+        "zh": "请在提示音后留言，留言完毕请按井号键。",
+    },
+    "voicemail-saved": {
+        "en": "Thank you. Your message has been saved, and we will get back to you. Goodbye.",
+        "zh": "谢谢，您的留言已保存，我们会尽快与您联系。再见。",
+    },
+    "survey-question": {
+        "en": "Please rate the call you just had, from 1, very poor, to 5, excellent.",
+        "zh": "请为刚才的通话评分：一分为非常不满意，五分为非常满意。",
+    },
+    "survey-thanks": {"en": "Thank you for your feedback. Goodbye.", "zh": "感谢您的评价，再见。"},
+    "goodbye": {"en": "Thank you for calling. Goodbye.", "zh": "感谢您的来电，再见。"},
+    "transferring": {"en": "Please hold while we transfer your call.", "zh": "正在为您转接，请稍候。"},
+    # The demo bank flow (appliance/demo/bank_flow.toml). The caller hears the two halves of the
+    # language choice before choosing, so each is spoken in its own language in both folders
+    # (SPOKEN_IN).
+    "bank-language-en": {
+        "en": "Thank you for calling Branchline Bank. For English, press 1.",
+        "zh": "Thank you for calling Branchline Bank. For English, press 1.",
+    },
+    "bank-language-zh": {"en": "感谢致电本行。中文服务请按二。", "zh": "感谢致电本行。中文服务请按二。"},
+    "bank-closed": {"en": "We are closed right now.", "zh": "现在是非营业时间。"},
+    "bank-hours": {
+        "en": "We are open Monday to Friday from nine in the morning to five in the afternoon, "
+              "and on Saturday from nine to twelve noon.",
+        "zh": "我们的营业时间为周一至周五上午九点至下午五点，周六上午九点至中午十二点。",
+    },
+    "bank-closed-menu": {
+        "en": "To be called back, press 1. To leave a message, press 2.",
+        "zh": "如需回电请按一，留言请按二。",
+    },
+    "bank-main-menu": {
+        "en": "For card services, press 1. For your balance, press 2. For opening hours, press 3. "
+              "To speak to an agent, press 0.",
+        "zh": "银行卡服务请按一，查询余额请按二，营业时间请按三，人工服务请按零。",
+    },
+    "bank-cards-menu": {
+        "en": "To report a lost or stolen card, press 1. For other card services, press 2. "
+              "To go back, press star.",
+        "zh": "银行卡挂失请按一，其他银行卡服务请按二，返回请按星号键。",
+    },
+    "bank-lost-card": {
+        "en": "We are putting you through to our card team right away.",
+        "zh": "我们将立即为您转接银行卡服务专员。",
+    },
+    "bank-enter-card": {
+        "en": "Please enter your card number, then press the pound key.",
+        "zh": "请输入您的卡号，然后按井号键。",
+    },
+    # "bank-balance-is <amount> bank-balance-pending"
+    "bank-balance-is": {"en": "Your available balance is", "zh": "您的可用余额为"},
+    "bank-balance-pending": {
+        "en": "Transactions still in progress may not be included.",
+        "zh": "处理中的交易可能尚未计入。",
+    },
+    "bank-balance-menu": {
+        "en": "To hear it again, press 1. To speak to an agent, press 2. To end the call, press 9.",
+        "zh": "重听请按一，人工服务请按二，结束通话请按九。",
+    },
+    # Then "transferring", on the way to an agent.
+    "bank-balance-unavailable": {
+        "en": "Sorry, we cannot check your balance right now.",
+        "zh": "抱歉，暂时无法查询余额。",
+    },
 }
 
 # Words strung together into numbers and durations keep only a short silence at each end: with
 # the usual 0.2 s on both sides "one hundred five" would be read out one word per half second.
-WORD_PREFIXES = ("num-", "key-")
-WORDS = ("minute", "minutes", "second", "seconds")
+WORD_PREFIXES = ("num-", "key-", "currency-", "month-", "ordinal-", "date-")
+WORDS = ("minute", "minutes", "second", "seconds", "minus")
+
+# Prompts spoken in the same language in every folder (name -> the language of the voice).
+SPOKEN_IN: dict[str, str] = {"bank-language-en": "en", "bank-language-zh": "zh"}
+
+# Prompts that end with a beep, after which the caller speaks: a pure 1 kHz tone with soft
+# 10 ms edges, BEEP_GAP_S after the speech's own trailing silence.
+BEEP_AFTER = ("voicemail-intro",)
+BEEP_HZ = 1000.0
+BEEP_S = 0.3
+BEEP_GAP_S = 0.3
+BEEP_RAMP_S = 0.01
+BEEP_PEAK_DBFS = -6.0
 
 # espeak-ng voice and speaking rate (words per minute) per language. A little slower than
 # espeak's default of 175 wpm: telephone audio is narrow-band and callers hear it once.
@@ -213,6 +372,23 @@ def synthesise(text: str, voice: str, rate: int, out: Path, workdir: Path,
         check=True,
     )
     os.replace(tmp, out)
+
+
+def append_beep(path: Path) -> None:
+    """Add BEEP_GAP_S of silence and a BEEP_HZ beep to the end of the 8 kHz prompt at `path`."""
+    with wave.open(str(path), "rb") as w:
+        samples = array.array("h", w.readframes(w.getnframes()))
+    if sys.byteorder != "little":
+        samples.byteswap()
+    samples.extend([0] * round(BEEP_GAP_S * SAMPLE_RATE))
+    length, ramp = round(BEEP_S * SAMPLE_RATE), round(BEEP_RAMP_S * SAMPLE_RATE)
+    amplitude = 32767 * 10 ** (BEEP_PEAK_DBFS / 20)
+    w_step = 2.0 * math.pi * BEEP_HZ / SAMPLE_RATE
+    for i in range(length):
+        edge = min(i, length - 1 - i)
+        env = 0.5 - 0.5 * math.cos(math.pi * edge / ramp) if edge < ramp else 1.0
+        samples.append(int(round(amplitude * env * math.sin(w_step * i))))
+    write_wav(path, samples)
 
 
 # --------------------------------------------------------------------------------------------
@@ -383,8 +559,11 @@ def main(argv: list[str] | None = None) -> int:
                 (out / lang).mkdir(exist_ok=True)
                 for name in names:
                     dest = out / lang / f"{name}.wav"
-                    synthesise(PROMPTS[name][lang], voices[lang], RATES[lang], dest, workdir,
+                    spoken = SPOKEN_IN.get(name, lang)
+                    synthesise(PROMPTS[name][lang], voices[spoken], RATES[spoken], dest, workdir,
                                edge_silence(name))
+                    if name in BEEP_AFTER:
+                        append_beep(dest)
                     written.append(dest)
 
     if not args.no_moh:

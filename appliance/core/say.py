@@ -13,18 +13,29 @@ Conventions (the prompt texts are in ``packaging/make_prompts.py``):
 * Chinese 两 and 二: 两 is said for a 2 that counts 百, 千 or 万 (两百, 一千两百, 两万, 两千万);
   二 everywhere else (二十, 十二, 一百零二, 十二万, and 第二位 in an ordinal). A lone 2 counting
   minutes or seconds is 两 too (两分钟, 两秒), as a measure word requires.
+* Amounts are in yuan, read back to the fen. English: "twelve yuan and fifty cents", "five
+  cents", "one hundred yuan". Chinese, the way a teller reads them: 十二元五角, 五分, 一百元整,
+  一百元零五分 (a 零 where the 角 is skipped), 两元两角两分 (a lone 2 counts each unit). A
+  negative amount starts with "minus" / 负.
+* Dates: English "March third, twenty twenty six" (a year in two pairs, "two thousand five"
+  and "nineteen oh five" where a pair would sound wrong); Chinese 二零二六年三月三日 (the year
+  digit by digit, month and day as numbers: 二月, 二日, never 两).
 """
 
 from __future__ import annotations
 
+import datetime
 import math
+import re
 
 __all__ = (
     "LANGUAGES",
     "MAX_NUMBER",
     "SAY_PROMPTS",
+    "amount",
     "callback_confirmed",
     "callback_offer",
+    "date",
     "digits",
     "duration",
     "key_prompt",
@@ -32,6 +43,7 @@ __all__ = (
     "overflow_callback_offer",
     "position_announcement",
     "queue_full",
+    "value",
     "wait_announcement",
 )
 
@@ -41,6 +53,8 @@ SECONDS_PER_MINUTE = 60
 
 _KEYS = {**{str(d): f"digit-{d}" for d in range(10)}, "*": "key-star", "#": "key-hash"}
 _TENS = tuple(f"num-{t}" for t in range(20, 100, 10))
+_MONTHS = tuple(f"month-{m}" for m in range(1, 13))  # January .. December
+_ORDINALS = tuple(f"ordinal-{d}" for d in range(1, 32))  # first .. thirty first: English days
 
 SAY_PROMPTS: tuple[str, ...] = (
     *(f"num-{n}" for n in range(20)),
@@ -63,6 +77,21 @@ SAY_PROMPTS: tuple[str, ...] = (
     "callback-confirmed",
     "overflow-callback",
     "queue-full",
+    # Amounts
+    "minus",
+    "currency-yuan",
+    "currency-jiao",
+    "currency-cent",
+    "currency-cents",
+    "currency-and",
+    "currency-exact",
+    # Dates
+    *_MONTHS,
+    *_ORDINALS,
+    "date-year",
+    "date-month",
+    "date-day",
+    "date-oh",
 )
 
 
@@ -184,6 +213,122 @@ def _zh_below_10000(n: int, leading: bool) -> list[str]:
 def _liang(words: list[str]) -> list[str]:
     """A lone 2 that counts something is 两, not 二: 两万, 两分钟 (but 十二万, 十二分钟)."""
     return ["num-liang"] if words == ["num-2"] else words
+
+
+# --------------------------------------------------------------------------------------------
+# Amounts and dates
+# --------------------------------------------------------------------------------------------
+
+FEN_PER_YUAN = 100
+MIN_YEAR = 1000  # a year said in two pairs needs four digits: "ten sixty six" is 1066
+_AMOUNT = re.compile(r"([+-]?)([0-9]+)(?:\.([0-9]+))?")
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+
+
+def amount(text: str, language: str) -> list[str]:
+    """An amount of yuan such as "1234.50", "0.05" or "-20", read back to the fen.
+
+    At most two decimals that are not zero: "12.345" is refused rather than rounded, since
+    reading a customer a balance that is off by a fraction is worse than not reading it.
+    """
+    _check_language(language)
+    negative, fen = _parse_amount(text)
+    yuan, fen = divmod(fen, FEN_PER_YUAN)
+    words = ["minus"] if negative and (yuan or fen) else []
+    if language == "en":
+        return words + _en_amount(yuan, fen)
+    return words + _zh_amount(yuan, fen)
+
+
+def date(text: str, language: str) -> list[str]:
+    """A date written YYYY-MM-DD: "March third, twenty twenty six" / 二零二六年三月三日."""
+    _check_language(language)
+    day = _parse_date(text)
+    if language == "en":
+        return [f"month-{day.month}", f"ordinal-{day.day}", *_en_year(day.year)]
+    year = [f"num-{digit}" for digit in str(day.year)]
+    return [*year, "date-year", *number(day.month, language), "date-month", *number(day.day, language), "date-day"]
+
+
+def value(text: str, as_: str, language: str) -> list[str]:
+    """`text` read back as a "number", an "amount", a "date" or "digits" (a `say` node's `as`)."""
+    if as_ == "amount":
+        return amount(text, language)
+    if as_ == "date":
+        return date(text, language)
+    if as_ == "digits":
+        return digits(text, language)
+    if as_ == "number":
+        if not re.fullmatch(r"[0-9]+", text.strip()):
+            raise ValueError(f"A number to be spoken is written with the digits 0-9 only, not {text!r}.")
+        return number(int(text.strip()), language)
+    raise ValueError(f"A value is said as a number, an amount, a date or digits, not as {as_!r}.")
+
+
+def _parse_amount(text: str) -> tuple[bool, int]:
+    """(negative, whole fen) of an amount written like "1234.5", "-20" or "+0.05"."""
+    if not isinstance(text, str) or not (match := _AMOUNT.fullmatch(text.strip())):
+        raise ValueError(f"An amount is written like 1234.50 or -20, with digits and a decimal point, not {text!r}.")
+    sign, whole, decimals = match.groups()
+    decimals = decimals or ""
+    if decimals[2:].strip("0"):
+        raise ValueError(f"An amount is said to the fen, two decimals at most, not {text!r}.")
+    fen = int(whole) * FEN_PER_YUAN + int(decimals[:2].ljust(2, "0"))
+    if fen // FEN_PER_YUAN > MAX_NUMBER:
+        raise ValueError(f"Only amounts up to {MAX_NUMBER:,}.99 can be spoken, not {text!r}.")
+    return sign == "-", fen
+
+
+def _en_amount(yuan: int, fen: int) -> list[str]:
+    """Twelve yuan and fifty cents; five cents; zero yuan. Yuan has no plural."""
+    cents = [*number(fen, "en"), "currency-cent" if fen == 1 else "currency-cents"] if fen else []
+    if not yuan and cents:
+        return cents
+    words = [*number(yuan, "en"), "currency-yuan"]
+    return words + (["currency-and", *cents] if cents else [])
+
+
+def _zh_amount(yuan: int, fen: int) -> list[str]:
+    """十二元五角, 一百元整, 一百元零五分, 五分, 零元: the way a teller reads an amount out."""
+    jiao, fen = divmod(fen, 10)
+    if not yuan and not jiao and not fen:
+        return ["num-0", "currency-yuan"]
+    words = [*_liang(number(yuan, "zh")), "currency-yuan"] if yuan else []
+    if not jiao and not fen:
+        return words + ["currency-exact"]
+    if jiao:
+        words += [*_liang(number(jiao, "zh")), "currency-jiao"]
+    elif words:
+        words.append("num-0")  # 一百元零五分: the skipped 角 is said as 零
+    if fen:
+        words += [*_liang(number(fen, "zh")), "currency-cent"]
+    return words
+
+
+def _parse_date(text: str) -> datetime.date:
+    if not isinstance(text, str) or not (match := _DATE.fullmatch(text.strip())):
+        raise ValueError(f"A date is written YYYY-MM-DD, for example 2026-03-03, not {text!r}.")
+    year, month, day = (int(part) for part in match.groups())
+    try:
+        parsed = datetime.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"{text.strip()} is not a date in the calendar: check the month and the day.") from None
+    if year < MIN_YEAR:
+        raise ValueError(f"Only years from {MIN_YEAR} on can be spoken, not {year}.")
+    return parsed
+
+
+def _en_year(year: int) -> list[str]:
+    """2026 "twenty twenty six", 1999 "nineteen ninety nine", 1900 "nineteen hundred",
+    1905 "nineteen oh five", but 2000..2009 "two thousand (five)" as people say them."""
+    century, rest = divmod(year, 100)
+    if year % 1000 < 10:
+        return number(year, "en")
+    if rest == 0:
+        return [*number(century, "en"), "num-hundred"]
+    if rest < 10:
+        return [*number(century, "en"), "date-oh", *number(rest, "en")]
+    return [*number(century, "en"), *number(rest, "en")]
 
 
 # --------------------------------------------------------------------------------------------
