@@ -191,6 +191,7 @@ class BranchConfig(msgspec.Struct, frozen=True, dict=True):
     pause_codes: tuple[PauseCode, ...] = ()
     dial_rules: tuple[DialRule, ...] = ()
     acd: AcdSettings = AcdSettings()
+    flows: dict[str, int] = {}  # IVR flow name -> the version new calls start on
 
     @functools.cached_property
     def _index(self) -> dict[str, dict[str, Any]]:

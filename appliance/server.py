@@ -20,6 +20,7 @@ from granian.constants import Interfaces
 from granian.server.embed import Server as Granian
 
 from appliance.clock import now
+from appliance.core.http_requests import HttpRequests
 from appliance.core.prompts import PromptLibrary
 from appliance.core.switchboard import Switchboard
 from appliance.datadir import DataDir
@@ -115,6 +116,7 @@ class _Running:
     events: asyncio.Queue
     wake: asyncio.Event
     stop: asyncio.Event
+    http: HttpRequests
 
 
 class _App:
@@ -182,8 +184,19 @@ class _App:
             await asyncio.to_thread(engine.start)
         except EngineStartError as exc:
             raise StartupError(str(exc)) from None
-        switchboard = Switchboard(conn, config, prompts, engine.send, engine.budget.capacity, now)
-        running = _Running(self.data, conn, engine, switchboard, events, asyncio.Event(), asyncio.Event())
+        wake = asyncio.Event()
+
+        def http_answered(call_id: str, answer: dict | None, error: str) -> None:
+            try:
+                switchboard.ivr_http_answered(call_id, answer, error)
+            except Exception:  # noqa: BLE001 - one bad answer must not stop the others
+                log.exception("handling the IVR http answer for %s failed", call_id)
+            wake.set()
+
+        http = HttpRequests(http_answered)
+        switchboard = Switchboard(conn, config, prompts, engine.send, engine.budget.capacity, now,
+                                  self.data.recordings, http.start)
+        running = _Running(self.data, conn, engine, switchboard, events, wake, asyncio.Event(), http)
         switchboard.listeners.append(lambda _: running.wake.set())
         with conn:
             _log_out_after_restart(conn)
@@ -258,6 +271,7 @@ class _App:
                     pass
         with running.conn:
             append_event(running.conn, now(), "server_stopped")
+        await running.http.close()
         await self.live.close()  # open WebSockets end, so the web server can stop
         http.stop()
         await asyncio.gather(*tasks, return_exceptions=True)

@@ -35,6 +35,9 @@ trap cleanup EXIT INT TERM
 pids+=($!)
 .venv/bin/branchline phone --listen 127.0.0.1:5080 --user desk2 --tone 660 >"$DATA/logs/phone-desk-2.log" 2>&1 &
 pids+=($!)
+# The stand-in for the bank's core system: the voice menu's balance enquiry asks it.
+.venv/bin/branchline demo-bank --listen 127.0.0.1:8091 >"$DATA/logs/demo-bank.log" 2>&1 &
+pids+=($!)
 
 "${BL[@]}" serve --sip-port "$SIP_PORT" --http-port "$HTTP_PORT" &
 server=$!
@@ -58,6 +61,10 @@ cat <<MSG
 The demo branch is up.
   Health:     curl http://127.0.0.1:$HTTP_PORT/healthz
   Agents:     .venv/bin/branchline --data $DATA agent status
+  Call the bank's voice menu (DID 8000) as a VIP customer; press keys by typing "dtmf 1" + Enter:
+              .venv/bin/branchline phone --listen 127.0.0.1:5090 --user 55501234 --call sip:8000@127.0.0.1:$SIP_PORT
+  Or key ahead: --digits 124000012345678905# is English, balance, card 4000 0123 4567 8905 (open 09:00-17:00
+  Beijing time on weekdays; outside those hours the menu offers a callback or voicemail)
   Call DID 100 with the test phone (you hear the welcome prompt, then the agent's tone):
               .venv/bin/branchline phone --listen 127.0.0.1:5090 --user 13800000000 --call sip:100@127.0.0.1:$SIP_PORT --hangup-after 20
   or with SIPp: sipp -sn uac -s 100 -m 1 -i 127.0.0.1 127.0.0.1:$SIP_PORT

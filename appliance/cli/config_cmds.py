@@ -252,7 +252,7 @@ def did() -> None:
 @did.command("add")
 @click.argument("number")
 @click.option("--queue", "queue_name", metavar="NAME", help="Send calls to this number to a queue.")
-@click.option("--flow", metavar="NAME", help="Send calls to an IVR flow (IVR flows arrive in a later release).")
+@click.option("--flow", metavar="NAME", help="Send calls to an IVR flow (applied with 'branchline ivr apply').")
 @click.option("--priority", default=0, show_default=True, type=click.IntRange(0, telephony.MAX_PRIORITY), help="Callers on this number wait ahead of those with a lower priority (a VIP line).")
 @click.pass_context
 @reports_errors
@@ -264,15 +264,15 @@ def did_add(ctx: click.Context, number: str, queue_name: str | None, flow: str |
         branchline did add 4008001234 --queue general
 
         branchline did add 4008009999 --queue general --priority 5
+
+        branchline did add 4008005555 --flow bank
     """
     if not number.replace("+", "", 1).isdigit():
         raise fail(f"DID {number!r} is not a phone number: use digits, optionally starting with '+'.")
-    if flow:
-        raise fail("IVR flows are not available in this release: use --queue NAME.")
-    if not queue_name:
-        raise fail("say where the calls go: --queue NAME.")
-    telephony.add_did(open_store(ctx), Did(number, queue=queue_name, priority=priority))
-    click.echo(f"Added DID {number} -> queue {queue_name}.")
+    if bool(flow) == bool(queue_name):
+        raise fail("say where the calls go: either --queue NAME or --flow NAME.")
+    telephony.add_did(open_store(ctx), Did(number, queue=queue_name, flow=flow, priority=priority))
+    click.echo(f"Added DID {number} -> {f'queue {queue_name}' if queue_name else f'flow {flow}'}.")
 
 
 @did.command("list")

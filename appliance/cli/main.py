@@ -9,7 +9,10 @@ from appliance.cli import agent_state, queue_stats, routing_cmds  # noqa: F401 -
 from appliance.cli.acd_cmds import acd, pause_code
 from appliance.cli.common import EXIT_USAGE
 from appliance.cli.config_cmds import agent, did, queue, seat, trunk
+from appliance.cli.customer_cmds import customer, demo_bank, tier
 from appliance.cli.dialplan_cmds import dialplan
+from appliance.cli.ivr_cmds import ivr
+from appliance.cli.prompt_cmds import prompt
 from appliance.cli.server_cmds import calls, doctor, init, migrate, phone, serve
 from appliance.datadir import DataDir
 
@@ -30,7 +33,11 @@ def cli(ctx: click.Context, data_option: str | None) -> None:
     ctx.obj = {"data": DataDir.resolve(data_option)}
 
 
-for command in (init, migrate, serve, trunk, seat, agent, queue, did, acd, pause_code, dialplan, calls, doctor, phone):
+for command in (init, migrate, serve, trunk, seat, agent, queue, did, acd, pause_code, dialplan, ivr, calls, doctor,
+                phone):
+    cli.add_command(command)
+cli.add_command(prompt)
+for command in (customer, tier, demo_bank):  # the directory, then the demo's core-banking stand-in
     cli.add_command(command)
 
 

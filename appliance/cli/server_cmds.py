@@ -7,10 +7,13 @@ import sys
 import click
 
 from appliance.cli.common import data_dir, fail, json_option, open_store, print_json, print_table, reports_errors
+from appliance.clock import now
+from appliance.core.prompts import PromptLibrary
 from appliance.datadir import generate_password
+from appliance.demo import install_demo_customers, install_demo_flow
 from appliance.doctor import run_checks
 from appliance.model import Agent, DialRule, Did, PenaltyRule, Queue, Seat, Trunk
-from appliance.resources import migrations_dir
+from appliance.resources import migrations_dir, prompts_dir
 from appliance.store import config as store
 from appliance.store import routing, telephony
 from appliance.store.migrations import applied_versions, available
@@ -48,14 +51,18 @@ def init(ctx: click.Context, demo: bool, language: str) -> None:
     click.echo(f"Created Branchline data in {data.root}.")
     click.echo(f"Admin user: admin  password: {password}  (shown once; keep it safe)")
     if demo:
-        _add_demo_branch(conn)
+        _add_demo_branch(conn, PromptLibrary(data.prompts, prompts_dir()))
         click.echo(
-            "Added the demo branch: trunk demo (127.0.0.1), DID 100 -> queue general, DID 101 -> queue cards, "
-            "seats desk-1 and desk-2, agents a1001 and a1002, dial rules local and mobile."
+            f"Added the demo branch: trunk demo (127.0.0.1), DID {DEMO_FLOW_DID} -> voice menu demo-bank, "
+            "DID 100 -> queue general, DID 101 -> queue cards, seats desk-1 and desk-2, agents a1001 and a1002, "
+            "dial rules local and mobile, 12 customers (5 vip)."
         )
 
 
-def _add_demo_branch(conn) -> None:
+DEMO_FLOW_DID = "8000"  # the bank's main number: callers meet the voice menu
+
+
+def _add_demo_branch(conn, prompts: PromptLibrary) -> None:
     # Calls out (callbacks) go to a test phone at 127.0.0.1:5090, where the demo's caller phone listens.
     telephony.add_trunk(conn, Trunk("demo", ("127.0.0.1/32",), outbound_proxy="sip:127.0.0.1:5090"))
     # General: callers may press 1 to be called back without losing their place.
@@ -76,6 +83,9 @@ def _add_demo_branch(conn) -> None:
     routing.add_agent(conn, Agent("a1002", "Wang Wei", {"general": 5, "cards": 3}, penalties={"cards": 1}))
     telephony.add_dial_rule(conn, DialRule("local", "NXXXXXXX", "demo"))
     telephony.add_dial_rule(conn, DialRule("mobile", "1[3-9]XXXXXXXXX", "demo"))
+    install_demo_customers(conn, now())
+    flow = install_demo_flow(conn, prompts, now())
+    telephony.add_did(conn, Did(DEMO_FLOW_DID, flow=flow))
     store.set_setting(conn, "demo", "1")
 
 

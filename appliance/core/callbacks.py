@@ -14,8 +14,8 @@ import msgspec
 
 from appliance.acd.actions import Connect
 from appliance.clock import iso
-from appliance.core.dialplan import Refused, route
-from appliance.model import BranchConfig, parse_sip_uri
+from appliance.core.dialplan import outbound_target
+from appliance.model import BranchConfig
 from appliance.store.callbacks import CallbackRequest, update_callback
 from appliance.store.records import CallRecord, append_event, save_call
 from appliance.telephony.messages import Bridge, Command, Dial, Hangup, LegEnded
@@ -99,7 +99,7 @@ class CallbackCalls:
         request = callback.request
         callback.attempt += 1
         callback.agent_leg = agent_leg
-        target = _customer_uri(config, request.number)
+        target = outbound_target(config, request.number)
         if isinstance(target, str):
             callback.last_failure, callback.agent_leg = target, None
             return target
@@ -180,20 +180,3 @@ class CallbackCalls:
                          ended_by=record.ended_by, reason=record.end_reason)
         callback.record, callback.customer_leg, callback.agent_leg = None, None, None
         callback.ring_until, callback.reached_at, callback.ended_by = 0.0, 0.0, None
-
-
-def _customer_uri(config: BranchConfig, number: str) -> tuple[str, str] | str:
-    """(SIP URI, trunk) for dialling `number` out, or why the dial plan or trunk does not allow it."""
-    decision = route(config.dial_rules, number)
-    if isinstance(decision, Refused):
-        return decision.reason
-    trunk = config.trunk(decision.trunk)
-    if trunk is None:
-        return f"dial rule {decision.rule.name!r} names trunk {decision.trunk!r}, which does not exist."
-    via = trunk.register_uri or trunk.outbound_proxy
-    if not via:
-        return f"trunk {trunk.name!r} has no way out: give it --outbound-proxy or a carrier registration."
-    if via.startswith("sip:") and "@" not in via:
-        via = f"sip:x@{via[4:]}"  # an outbound proxy is sip:HOST[:PORT]; parse it like a URI
-    target = parse_sip_uri(via)
-    return f"sip:{decision.number_to_dial}@{target.host}:{target.port}", trunk.name

@@ -50,9 +50,9 @@ from collections.abc import Iterable
 import msgspec
 
 from appliance.errors import InvalidInput
-from appliance.model import DialRule
+from appliance.model import BranchConfig, DialRule, parse_sip_uri
 
-__all__ = ("MAX_NUMBER_LENGTH", "DialRoute", "Pattern", "Refused", "check_rule", "parse_pattern", "route")
+__all__ = ("MAX_NUMBER_LENGTH", "DialRoute", "Pattern", "Refused", "check_rule", "outbound_target", "parse_pattern", "route")
 
 # Longer than any E.164 number (15 digits) with an access code and a carrier prefix in front.
 MAX_NUMBER_LENGTH = 32
@@ -201,3 +201,20 @@ def _number_problem(number: str) -> str | None:
     if len(number) > MAX_NUMBER_LENGTH:
         return f"{number[:12]!r}... is longer than {MAX_NUMBER_LENGTH} characters: no phone number is that long."
     return None
+
+
+def outbound_target(config: BranchConfig, number: str) -> tuple[str, str] | str:
+    """(SIP URI, trunk) for dialling `number` out, or why the dial plan or trunk does not allow it."""
+    decision = route(config.dial_rules, number)
+    if isinstance(decision, Refused):
+        return decision.reason
+    trunk = config.trunk(decision.trunk)
+    if trunk is None:
+        return f"dial rule {decision.rule.name!r} names trunk {decision.trunk!r}, which does not exist."
+    via = trunk.register_uri or trunk.outbound_proxy
+    if not via:
+        return f"trunk {trunk.name!r} has no way out: give it --outbound-proxy or a carrier registration."
+    if via.startswith("sip:") and "@" not in via:
+        via = f"sip:x@{via[4:]}"  # an outbound proxy is sip:HOST[:PORT]; parse it like a URI
+    target = parse_sip_uri(via)
+    return f"sip:{decision.number_to_dial}@{target.host}:{target.port}", trunk.name

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
 import apsw
 import msgspec
@@ -31,7 +32,9 @@ from appliance.clock import iso
 from appliance.core import say
 from appliance.core.agent_legs import AgentLegs
 from appliance.core.callbacks import CallbackCalls
+from appliance.core.ivr_calls import Handoff, IvrCalls
 from appliance.core.prompts import PromptLibrary
+from appliance.ivr.actions import EndCall, EnterQueue, HttpPost, RequestCallback
 from appliance.model import BranchConfig
 from appliance.store.callbacks import CallbackRequest, open_callbacks, save_callback_request, update_callback
 from appliance.store.records import CallRecord, append_event, save_call
@@ -52,6 +55,7 @@ from appliance.telephony.messages import (
     PhoneReachability,
     Play,
     PromptFinished,
+    RecordingStopped,
 )
 
 __all__ = ("Switchboard",)
@@ -68,8 +72,11 @@ OVERFLOW_KEY_WAIT_S = 8.0  # how long a caller offered a callback at overflow ha
 class _LiveCall(msgspec.Struct):
     record: CallRecord
     arrived: float
-    phase: str = "welcome"  # welcome -> queued -> talking | leaving | callback-offer -> ended
+    # welcome | ivr -> queued -> talking [-> survey] | leaving | callback-offer -> ended
+    phase: str = "welcome"
     priority: int = 0
+    skill: tuple[str, int] | None = None  # set by the IVR: the agent must have it too
+    survey_after: bool = False  # the IVR takes the caller back when the agent hangs up
     entered: float = 0.0  # the current queue
     agent_leg: str | None = None  # the answered agent's leg
     visited: list[str] = []  # queues, so overflow never loops
@@ -88,6 +95,8 @@ class Switchboard:
         send: Callable[[Command], None],
         leg_capacity: int,
         clock: Callable[[], float],
+        recordings: Path,
+        start_http: Callable[[str, HttpPost], None],
     ) -> None:
         self._conn = conn
         self._config = config
@@ -99,6 +108,8 @@ class Switchboard:
         self._calls: dict[str, _LiveCall] = {}
         self._agent_legs = AgentLegs(conn, send)
         self.callbacks = CallbackCalls(conn, send)
+        self.ivr = IvrCalls(conn, send, prompts, recordings, start_http)
+        self.ivr.configure(config)
         self.listeners: list[Callable[[AgentChanged], None]] = []
         self._restore_callbacks()
 
@@ -106,6 +117,7 @@ class Switchboard:
 
     def configure(self, config: BranchConfig) -> None:
         self._config = config
+        self.ivr.configure(config)
         now = self._clock()
         self._apply(self.distributor.configure(config, now), now)
 
@@ -146,7 +158,10 @@ class Switchboard:
 
     def next_deadline(self) -> float | None:
         now = self._clock()
-        times = [t for t in (self.distributor.next_deadline(now), self.callbacks.next_deadline()) if t is not None]
+        times = [
+            t for t in (self.distributor.next_deadline(now), self.callbacks.next_deadline(), self.ivr.next_deadline())
+            if t is not None
+        ]
         for call in self._calls.values():
             if call.phase == "queued" and call.next_announcement is not None:
                 times.append(call.next_announcement)
@@ -164,6 +179,8 @@ class Switchboard:
                     self._say_sorry(call, "sorry")
             for leg_id in self.callbacks.due(now):
                 self._send(Hangup(leg_id))  # the customer did not answer in time
+            for call_id, handoffs in self.ivr.tick(now).items():
+                self._ivr_handoffs(call_id, handoffs, now)
         self._apply(self.distributor.tick(now), now)
 
     # ---- telephony events -----------------------------------------------------------------------
@@ -184,6 +201,8 @@ class Switchboard:
                     self._ended(event, now)
                 case DtmfReceived(leg_id=leg_id, digit=digit):
                     self._digit(leg_id, digit, now)
+                case RecordingStopped(leg_id=leg_id, path=path, seconds=seconds):
+                    self._ivr_handoffs(leg_id, self.ivr.recording_stopped(leg_id, path, seconds, now), now)
                 case PhoneReachability(uri=uri, reachable=reachable):
                     seat = next((s.name for s in self._config.seats if s.phone_uri == uri), None)
                     if seat is not None:
@@ -194,8 +213,9 @@ class Switchboard:
     def _arrived(self, event: CallArrived, now: float) -> None:
         did = self._config.did(event.did)
         record = CallRecord(event.leg_id, event.caller, event.did, iso(now), trunk=event.trunk)
-        if did is None or did.queue is None:
-            self._refuse(record, NOT_FOUND, "no queue for this number", now)
+        flow = did.flow if did is not None and did.flow in self._config.flows else None
+        if did is None or (did.queue is None and flow is None):
+            self._refuse(record, NOT_FOUND, "no queue or flow for this number", now)
             return
         record.queue = did.queue
         # Callers may take only the legs that logged-in agents' phones will not need.
@@ -203,13 +223,19 @@ class Switchboard:
         if self.live_calls() >= room:
             self._refuse(record, BUSY_HERE, "no room: every leg is taken or kept for agents' phones", now)
             return
-        self._calls[event.leg_id] = _LiveCall(record, now, priority=did.priority)
+        call = self._calls[event.leg_id] = _LiveCall(record, now, priority=did.priority)
         record.answered_at, record.priority = iso(now), did.priority
         save_call(self._conn, record)
         append_event(self._conn, now, "call_arrived", call_id=record.id, queue=record.queue, caller=event.caller,
-                     did=event.did, trunk=event.trunk, source=event.source)
+                     did=event.did, trunk=event.trunk, source=event.source, flow=flow)
         self._send(Answer(event.leg_id))
-        self._play(event.leg_id, "welcome", ["welcome"])
+        if flow is None:
+            self._play(event.leg_id, "welcome", ["welcome"])
+            return
+        call.phase = "ivr"
+        handoffs = self.ivr.start(call, flow, now)
+        save_call(self._conn, record)
+        self._ivr_handoffs(record.id, handoffs, now)
 
     def _refuse(self, record: CallRecord, status: int, reason: str, now: float) -> None:
         record.ended_at, record.ended_by, record.end_reason = iso(now), "system", reason
@@ -221,7 +247,9 @@ class Switchboard:
         call = self._calls.get(leg_id)
         if call is None:
             return
-        if call.phase == "welcome":
+        if call.phase in ("ivr", "survey"):
+            self._ivr_handoffs(leg_id, self.ivr.prompt_finished(leg_id, prompt, now), now)
+        elif call.phase == "welcome":
             self._enqueue(call, call.record.queue or "", now)
         elif call.phase == "queued" and prompt == "announcement":
             self._send(MusicOnHold(leg_id))
@@ -231,6 +259,9 @@ class Switchboard:
     def _answered(self, leg_id: str, now: float) -> None:
         if leg_id in self._calls:
             return  # an inbound leg's answer: recorded when we answered it
+        if self.ivr.owns_leg(leg_id):
+            self.ivr.transfer_answered(leg_id, now)
+            return
         owner = self._agent_legs.owner(leg_id)
         if owner is not None:
             self._apply(self.distributor.offer_answered(*owner, now), now)
@@ -248,11 +279,16 @@ class Switchboard:
             self._caller_leg_ended(self._calls[event.leg_id], event, now)
         elif (call_id := self.callbacks.call_of(event.leg_id)) is not None:
             self._customer_leg_ended(call_id, event, now)
+        elif self.ivr.owns_leg(event.leg_id):
+            self._ivr_handoffs(*self.ivr.transfer_ended(event, now), now)
 
     def _caller_leg_ended(self, call: _LiveCall, event: LegEnded, now: float) -> None:
         # Phones still ringing for this caller stop with the distributor's CancelOffer below.
         self._agent_legs.hang_up(call.agent_leg)
         ended_by = call.released_by_us or "caller"
+        self.ivr.forget(call.record.id, now)
+        if call.phase == "ivr" and ended_by == "caller" and not call.record.exit_reason:
+            call.record.exit_reason = "ivr-abandoned"
         if call.phase == "queued" and ended_by == "caller":
             append_event(self._conn, now, "call_abandoned", call_id=call.record.id, queue=call.record.queue,
                          waited=_seconds(now - call.entered))
@@ -266,7 +302,8 @@ class Switchboard:
         save_call(self._conn, record)
         append_event(self._conn, now, "call_ended", call_id=record.id, queue=record.queue, agent_id=record.agent_id,
                      ended_by=ended_by, reason=record.end_reason, status=event.status)
-        self._apply(self.distributor.caller_left(record.id, now), now)  # may stop phones ringing for it
+        if record.exit_reason != "callback":  # a callback request lives on after the caller hangs up
+            self._apply(self.distributor.caller_left(record.id, now), now)  # may stop phones ringing for it
         del self._calls[record.id]
         if record.exit_reason != "callback":  # a callback request goes on ringing agents for this id
             self._agent_legs.forget_call(record.id)
@@ -305,6 +342,9 @@ class Switchboard:
         call = self._calls.get(leg_id)
         if call is None:
             return
+        if call.phase in ("ivr", "survey"):
+            self._ivr_handoffs(leg_id, self.ivr.digit(leg_id, digit, now), now)
+            return
         queue = self._config.queue(call.record.queue or "")
         if queue is None or not queue.callback_key or digit != queue.callback_key:
             return
@@ -324,7 +364,7 @@ class Switchboard:
         append_event(self._conn, now, "call_queued", call_id=call.record.id, queue=queue_name, priority=call.priority)
         self._send(MusicOnHold(call.record.id))
         self._apply(self.distributor.enqueue(call.record.id, queue_name, now, priority=call.priority,
-                                             arrived=call.arrived), now)
+                                             arrived=call.arrived, skill=call.skill), now)
         queue = self._config.queue(queue_name)
         if call.phase == "queued" and queue is not None:
             call.next_announcement = announce.first_announcement_at(queue, now)
@@ -339,7 +379,7 @@ class Switchboard:
         call.next_announcement = announce.next_announcement_at(queue, now)
         position = self.distributor.position(call.record.id, now)
         wait = self.distributor.estimated_wait(queue.name, position, now) if position else None
-        prompts = announce.announcement(queue, position, wait, self._config.language)
+        prompts = announce.announcement(queue, position, wait, self._language(call))
         if prompts and not self._agent_legs.any_ringing(call.record.id):
             append_event(self._conn, now, "announcement", call_id=call.record.id, queue=queue.name,
                          position=position, estimated_wait=None if wait is None else round(wait, 1))
@@ -353,14 +393,62 @@ class Switchboard:
         else:
             actions = self.distributor.add_callback(call.record.id, queue, number, now, arrived=call.arrived,
                                                     priority=call.priority)
+        self._callback_requested(call, queue, number, via, now)
+        call.phase, call.released_by_us = "leaving", "system"
+        call.record.end_reason = "callback requested"
+        self._play(call.record.id, "callback-confirmed", say.callback_confirmed(self._language(call)))
+        self._apply(actions, now)
+
+    def _callback_requested(self, call: _LiveCall, queue: str, number: str, via: str, now: float) -> None:
         save_callback_request(self._conn, call.record.id, queue, number, call.priority, call.arrived, now)
         self.callbacks.remember(CallbackRequest(call.record.id, queue, number, call.priority, call.arrived))
+        waited = _seconds(now - call.entered) if call.entered else 0.0
         append_event(self._conn, now, "callback_requested", call_id=call.record.id, queue=queue, number=number,
-                     waited=_seconds(now - call.entered), via=via)
-        call.phase, call.released_by_us = "leaving", "system"
-        call.record.exit_reason, call.record.end_reason = "callback", "callback requested"
-        self._play(call.record.id, "callback-confirmed", say.callback_confirmed(self._config.language))
-        self._apply(actions, now)
+                     waited=waited, via=via)
+        call.record.exit_reason = "callback"
+
+    # ---- callers in the IVR ---------------------------------------------------------------------
+
+    def ivr_http_answered(self, call_id: str, answer: dict | None, error: str) -> None:
+        """An IVR `http` node's request finished (the server runs it on the loop)."""
+        now = self._clock()
+        with self._conn:
+            self._ivr_handoffs(call_id, self.ivr.http_answered(call_id, answer, error, now), now)
+
+    def _ivr_handoffs(self, call_id: str, handoffs: list[Handoff], now: float) -> None:
+        """Carry out what the IVR hands to the switchboard: queueing, a callback request, hanging up."""
+        call = self._calls.get(call_id)
+        if call is None:
+            return
+        for handoff in handoffs:
+            match handoff:
+                case EnterQueue(queue=queue, priority=priority, skill=skill, skill_level=level, survey_after=survey):
+                    call.priority = call.record.priority = priority
+                    call.survey_after = survey
+                    call.skill = (skill, level) if skill else None
+                    if self._config.queue(queue) is None:  # removed since the flow was applied
+                        self._say_sorry(call, "sorry")
+                    else:
+                        self._enqueue(call, queue, now)
+                case RequestCallback(queue=queue, number=number):
+                    call.record.queue = queue
+                    self._callback_requested(call, queue, number, "ivr", now)
+                    self._apply(self.distributor.add_callback(call.record.id, queue, number, now,
+                                                              arrived=call.arrived, priority=call.priority), now)
+                case EndCall(reason=reason, contained=contained):
+                    call.released_by_us = call.released_by_us or "system"
+                    if call.phase == "ivr" and contained and not call.record.exit_reason:
+                        call.record.exit_reason = "ivr"
+                    call.record.end_reason = call.record.end_reason or reason
+                    self._send(Hangup(call_id))
+        save_call(self._conn, call.record)
+
+    def _to_survey(self, call: _LiveCall, now: float) -> None:
+        """The agent hung up on a caller whose flow asked for a survey: the IVR takes them back."""
+        append_event(self._conn, now, "call_completed", call_id=call.record.id, queue=call.record.queue,
+                     agent_id=call.record.agent_id, by="agent", talk=_seconds(now - call.talk_started))
+        call.phase, call.agent_leg = "survey", None
+        self._ivr_handoffs(call.record.id, self.ivr.agent_hung_up(call.record.id, now), now)
 
     def _exit(self, action: Exit, now: float) -> None:
         call = self._calls.get(action.call_id)
@@ -381,7 +469,7 @@ class Switchboard:
             call.phase, call.key_deadline = "callback-offer", now + OVERFLOW_KEY_WAIT_S
             call.next_announcement = None
             self._play(call.record.id, "overflow-callback",
-                       say.overflow_callback_offer(queue.callback_key, self._config.language))
+                       say.overflow_callback_offer(queue.callback_key, self._language(call)))
             return
         self._say_sorry(call, "queue-full" if action.reason == "full" else "sorry")
 
@@ -413,7 +501,9 @@ class Switchboard:
                 self._exit(action, now)
             case ReleaseCaller(call_id=call_id):
                 call = self._calls.get(call_id)
-                if call is not None:
+                if call is not None and call.survey_after and call.phase == "talking" and self.ivr.knows(call_id):
+                    self._to_survey(call, now)
+                elif call is not None:
                     call.released_by_us = call.released_by_us or "agent"
                     self._send(Hangup(call_id))
                 else:
@@ -448,11 +538,12 @@ class Switchboard:
                      duration=None if change.previous == "logged_out" else _seconds(now - change.previous_since))
 
     def _offer(self, offer: Offer, now: float) -> None:
+        # A callback first: its caller may still be on the line, hearing the confirmation.
         call = self._calls.get(offer.call_id)
-        if call is not None:
-            self._agent_legs.ring(offer, call.record.queue, call.record.caller, now)
-        elif offer.callback is not None and self.callbacks.knows(offer.call_id):
+        if offer.callback is not None and self.callbacks.knows(offer.call_id):
             self._agent_legs.ring(offer, self.callbacks.queue(offer.call_id), offer.callback, now)
+        elif call is not None:
+            self._agent_legs.ring(offer, call.record.queue, call.record.caller, now)
 
     def _connect(self, action: Connect, now: float) -> None:
         agent_leg = self._agent_legs.answered(action.call_id, action.agent_id, now)
@@ -473,8 +564,12 @@ class Switchboard:
                      agent_id=action.agent_id, seat=action.seat, waited=_seconds(now - call.entered))
         self._send(Bridge(call.record.id, agent_leg))
 
+    def _language(self, call: _LiveCall | None) -> str:
+        """The caller's language: the one their IVR journey chose, else the branch's."""
+        return (call.record.language if call else None) or self._config.language
+
     def _play(self, leg_id: str, label: str, names: list[str]) -> None:
-        language = self._config.language
+        language = self._language(self._calls.get(leg_id))
         self._send(Play(leg_id, label, tuple(self._prompts.path(name, language) for name in names)))
 
     def _restore_callbacks(self) -> None:

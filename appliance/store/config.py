@@ -11,6 +11,7 @@ import apsw
 from appliance.errors import Conflict, InvalidInput
 from appliance.model import AcdSettings, Agent, BranchConfig, DialRule, Did, PauseCode, Seat, Trunk
 from appliance.store._rows import TABLES, check_whole, grouped, require
+from appliance.store.ivr import active_flow_versions
 from appliance.store.routing import load_queues
 
 __all__ = (
@@ -134,5 +135,6 @@ def load_config(conn: apsw.Connection) -> BranchConfig:
             for row in conn.execute("SELECT name, pattern, trunk, strip, prefix FROM dial_rules ORDER BY position")
         )
         return BranchConfig(
-            trunks, seats, agents, load_queues(conn), dids, language, pause_codes, dial_rules, _load_acd(conn)
+            trunks, seats, agents, load_queues(conn), dids, language, pause_codes, dial_rules, _load_acd(conn),
+            flows=active_flow_versions(conn),
         )

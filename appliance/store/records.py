@@ -30,7 +30,11 @@ class CallRecord(msgspec.Struct):
     ended_by: str | None = None
     end_reason: str | None = None
     priority: int = 0
-    exit_reason: str | None = None  # why the caller left the queue without an agent (timeout, callback...)
+    exit_reason: str | None = None  # why the caller left without an agent (timeout, callback, ivr...)
+    flow: str | None = None  # the IVR flow and version the call started on
+    flow_version: int | None = None
+    language: str | None = None  # the language the caller heard last
+    customer_ref: str | None = None  # who the IVR's lookup found
     offers: list[dict[str, Any]] = []
 
 

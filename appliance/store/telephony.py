@@ -86,6 +86,8 @@ def add_did(conn: apsw.Connection, did: Did) -> None:
         require_new(conn, "did", did.number)
         if did.queue and not exists(conn, "queue", did.queue):
             raise NotFound(f"queue {did.queue!r} does not exist: create it with 'branchline queue add {did.queue}'.")
+        if did.flow and conn.execute("SELECT 1 FROM ivr_active WHERE name = ?", (did.flow,)).fetchone() is None:
+            raise NotFound(f"flow {did.flow!r} does not exist: check and apply it with 'branchline ivr apply FILE'.")
         conn.execute(
             "INSERT INTO dids (number, queue, flow, priority, created_at) VALUES (?, ?, ?, ?, ?)",
             (did.number, did.queue, did.flow, did.priority, iso(time.time())),

@@ -53,7 +53,7 @@ def test_a_foundation_database_keeps_its_data_and_behaves_as_before(tmp_path: Pa
 
     migrate(conn, migrations_dir(), tmp_path / "backups")
 
-    assert applied_versions(conn) == [1, 2]
+    assert applied_versions(conn)[:2] == [1, 2]  # and any later migrations
     assert len(list((tmp_path / "backups").iterdir())) == 1
     config = store.load_config(conn)
     assert config.queues == (Queue("general", 12, 20, 90, {"general": 2}),)  # every new setting at its default
