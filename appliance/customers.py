@@ -18,7 +18,7 @@ class CustomerTier(msgspec.Struct, frozen=True):
 
 class Customer(msgspec.Struct, frozen=True):
     """One customer: `ref` is the bank's customer number; `numbers` their phone numbers,
-    normalised (digits, a leading + kept). `tier` is the tier's full record."""
+    normalised by `appliance.phone_numbers` (digits, a leading + kept). `tier` is the tier's full record."""
 
     ref: str
     name: str

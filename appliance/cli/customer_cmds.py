@@ -17,13 +17,15 @@ from appliance.clock import now
 from appliance.customers import Customer, CustomerTier
 from appliance.errors import InvalidInput
 from appliance.model import parse_skill
+from appliance.phone_numbers import normalise_number, numbers_match
 from appliance.store import customers as store
+from appliance.store.customer_csv import CSV_COLUMNS, CsvRow, read_customer_csv
 from appliance.store.telephony import MAX_PRIORITY
 
 __all__ = ("customer", "demo_bank", "tier")
 
 LIST_LIMIT = 100
-_COLUMNS = ",".join(store.CSV_COLUMNS)
+_COLUMNS = ",".join(CSV_COLUMNS)
 
 
 def _plural(count: int, word: str) -> str:
@@ -50,7 +52,7 @@ def customer() -> None:
     """
 
 
-def _read_file(path: str) -> list[store.CsvRow]:
+def _read_file(path: str) -> list[CsvRow]:
     file = Path(path)
     try:
         data = file.read_bytes()
@@ -61,7 +63,7 @@ def _read_file(path: str) -> list[store.CsvRow]:
     except OSError as exc:
         raise fail(f"cannot read {path}: {exc.strerror}.") from None
     try:
-        return store.read_customer_csv(data)
+        return read_customer_csv(data)
     except InvalidInput as exc:
         raise fail(f"{path} cannot be imported, so nothing was: {exc.message}") from None
 
@@ -182,8 +184,8 @@ def customer_show(ctx: click.Context, key: str, as_json: bool) -> None:
     for label, value in rows:
         click.echo(f"{label.ljust(width)}  {value}")
     if by == "phone":
-        wanted = store.normalise_number(key)
-        stored = next(n for n in found.numbers if store.numbers_match(wanted, n))
+        wanted = normalise_number(key)
+        stored = next(n for n in found.numbers if numbers_match(wanted, n))
         same = "" if stored == wanted else f", the same phone as {stored}"
         click.echo(f"(found by phone {wanted}{same})")
 

@@ -17,7 +17,8 @@ from appliance.core.prompts import PromptLibrary
 from appliance.customers import CustomerTier
 from appliance.ivr.check import check_flow, format_problem
 from appliance.store.config import load_config
-from appliance.store.customers import ImportReport, add_tier, import_customers, list_tiers, read_customer_csv
+from appliance.store.customer_csv import read_customer_csv
+from appliance.store.customers import ImportReport, add_tier, import_customers, list_tiers
 from appliance.store.ivr import save_flow_version
 
 __all__ = ("BANK_FLOW_FILE", "CUSTOMERS_FILE", "DEMO_TIERS", "install_demo_customers", "install_demo_flow")

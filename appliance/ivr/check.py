@@ -10,7 +10,8 @@
     'welcome'
 
 A flow comes back only when nothing is wrong. Reading the file and decoding each node are in
-`flowfile.py`; this module holds the rules a decoded flow must follow. docs/ivr.md lists them.
+`flowfile.py`, following the flow as a graph in `flowgraph.py`; this module holds the rules a
+decoded flow must follow. docs/ivr.md lists them.
 """
 
 from __future__ import annotations
@@ -19,15 +20,25 @@ import functools
 import re
 import urllib.parse
 import zoneinfo
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 import msgspec
 
 from appliance.ivr import values
 from appliance.ivr.flowfile import FlowFile, Problem, close_match, did_you_mean, node_fields, quoted_list
+from appliance.ivr.flowgraph import (
+    EXIT_KINDS,
+    goes_to,
+    kind_of,
+    loops,
+    reachable,
+    reaching,
+    target_fields,
+    targets_known,
+    waits,
+)
 from appliance.ivr.nodes import (
     DIGITS,
-    NODE_KINDS,
     Callback,
     Collect,
     Flow,
@@ -36,8 +47,6 @@ from appliance.ivr.nodes import (
     Language,
     Lookup,
     Menu,
-    Node,
-    Play,
     QueueNode,
     Say,
     SetNode,
@@ -48,14 +57,11 @@ from appliance.ivr.nodes import (
     targets,
 )
 
-__all__ = ("BUILTIN_VARIABLES", "EXIT_KINDS", "FlowContext", "Problem", "check_flow", "format_problem")
+__all__ = ("BUILTIN_VARIABLES", "FlowContext", "Problem", "check_flow", "format_problem")
 
-EXIT_KINDS = frozenset({"queue", "hangup", "callback", "voicemail", "survey", "transfer"})  # a call can end there
 BUILTIN_VARIABLES = ("caller", "did", "call_id", "language", "customer.ref", "customer.name", "customer.tier",
                      "customer.language", "customer.account_manager")
 RESERVED_VARIABLES = frozenset({"caller", "did", "call_id", "language", "customer"})  # and customer.*
-TARGET_FIELDS = ("next", "on_invalid", "on_timeout", "on_missing", "on_failure", "on_closed", "target", "after")
-_TARGET_FIELDS_BUT_AFTER = TARGET_FIELDS[:-1]
 MAX_TIMEOUT = 60.0
 MAX_HTTP_TIMEOUT = 10.0  # the caller hears silence while the bank's system thinks
 RETRIES = (0, 5)
@@ -110,7 +116,7 @@ class _Check:
         self.problem = file.problem
         self.start, self.languages, self.tables, self.nodes = file.start, file.languages, file.tables, file.nodes
         self.lines, self.broken = file.lines, file.broken
-        self.edges = {name: _goes_to(file, name) for name in file.tables}
+        self.edges = {name: goes_to(file, name) for name in file.tables}
         self.known = set(BUILTIN_VARIABLES).union(*map(_variables_stored, file.tables.values()))
 
     def targets(self) -> None:
@@ -119,7 +125,7 @@ class _Check:
             self.problem("", "start", f"is '{self.start}', which is not a node in this flow."
                          f"{did_you_mean(close_match(self.start, self.tables))}")
         for name, node in self.nodes.items():
-            for field in _target_fields(_kind(node)):
+            for field in target_fields(kind_of(node)):
                 if getattr(node, field, None) == "":
                     self.problem(name, field, "is empty: name the node to go to.")
             for field, target in targets(node).items():
@@ -133,24 +139,20 @@ class _Check:
         order = list(self.tables)
         considered = set(order)
         if self.start in self.tables:
-            considered = _reachable(self.edges, [self.start])
+            considered = reachable(self.edges, [self.start])
             # A node whose table lacks a target field hides where it goes: nothing can be called unreachable.
-            hidden = any(name in self.broken and not _targets_known(self.tables[name]) for name in considered)
+            hidden = any(name in self.broken and not targets_known(self.tables[name]) for name in considered)
             for name in order if not hidden else ():
                 if name not in considered:
                     self.problem(name, "", f"is never reached: no path from the start node '{self.start}' leads "
                                  "to it. Point a node at it, or remove it.")
-        exits = [name for name in order if name in self.broken or _kind(self.nodes[name]) in EXIT_KINDS]
-        backwards: dict[str, list[str]] = {name: [] for name in order}
-        for name, goes_to in self.edges.items():
-            for target in goes_to:
-                backwards[target].append(name)
-        stuck = considered - _reachable(backwards, exits)
-        for loop in _loops([name for name in order if name in stuck], self.edges):
+        exits = [name for name in order if name in self.broken or kind_of(self.nodes[name]) in EXIT_KINDS]
+        stuck = considered - reaching(self.edges, exits)
+        for loop in loops([name for name in order if name in stuck], self.edges):
             self.problem(loop[0], "", f"is in a loop without an exit: from {quoted_list(loop)} no path reaches "
                          f"{_EXITS}. Give the loop a way out.")
-        instant = [name for name in order if name in self.nodes and not _waits(self.nodes[name])]
-        for loop in _loops(instant, self.edges):
+        instant = [name for name in order if name in self.nodes and not waits(self.nodes[name])]
+        for loop in loops(instant, self.edges):
             self.problem(loop[0], "", f"is in a loop that never waits for the caller: {quoted_list(loop)} go round "
                          "without a prompt or a key, so the call would spin for ever. Put a menu, a collect or a "
                          "prompt in the loop.")
@@ -178,7 +180,7 @@ class _Check:
                             missing.setdefault(key, []).append((name, field.encode_name, explicit))
         for (prompt, language), uses in missing.items():
             name, field, explicit = uses[0]
-            what = f"'{prompt}'" if explicit else f"'{prompt}' (a {_kind(self.nodes[name])}'s default {field})"
+            what = f"'{prompt}'" if explicit else f"'{prompt}' (a {kind_of(self.nodes[name])}'s default {field})"
             others = len({use[0] for use in uses} - {name})
             also = f", and {others} other node{'s play' if others > 1 else ' plays'} it too" if others else ""
             self.problem(name, field, f"plays {what}, which has no {language} recording{also}: add it with "
@@ -379,94 +381,7 @@ class _Check:
                      f"set or http node, or is one of the call's: {', '.join(BUILTIN_VARIABLES)}.")
 
 
-# ---- the graph -----------------------------------------------------------------------------------
-
-
-def _reachable(edges: dict[str, list[str]], starts: Iterable[str]) -> set[str]:
-    seen = set(starts)
-    todo = list(seen)
-    while todo:
-        for target in edges.get(todo.pop(), ()):
-            if target not in seen:
-                seen.add(target)
-                todo.append(target)
-    return seen
-
-
-def _loops(names: list[str], edges: dict[str, list[str]]) -> list[list[str]]:
-    """The loops among `names` (strongly connected parts with a cycle), each in `names`' order.
-
-    Tarjan's algorithm without recursion: a 500-node chain must not hit Python's recursion limit.
-    """
-    inside = {name: position for position, name in enumerate(names)}
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    loops: list[list[str]] = []
-    for root in names:
-        if root in index:
-            continue
-        work = [(root, iter([t for t in edges.get(root, ()) if t in inside]))]
-        index[root] = low[root] = len(index)
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            name, following = work[-1]
-            target = next(following, None)
-            if target is not None:
-                if target not in index:
-                    index[target] = low[target] = len(index)
-                    stack.append(target)
-                    on_stack.add(target)
-                    work.append((target, iter([t for t in edges.get(target, ()) if t in inside])))
-                elif target in on_stack:
-                    low[name] = min(low[name], index[target])
-                continue
-            work.pop()
-            if work:
-                low[work[-1][0]] = min(low[work[-1][0]], low[name])
-            if low[name] == index[name]:
-                part = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    part.append(member)
-                    if member == name:
-                        break
-                if len(part) > 1 or name in edges.get(name, ()):
-                    loops.append(sorted(part, key=inside.__getitem__))
-    return sorted(loops, key=lambda loop: inside[loop[0]])
-
-
-def _goes_to(file: FlowFile, name: str) -> list[str]:
-    """The nodes of the flow `name` goes to; for a broken node, what its table names in target fields."""
-    node = file.nodes.get(name)
-    if node is not None:
-        found: list[object] = list(targets(node).values())
-    else:
-        table = file.tables[name] if isinstance(file.tables[name], dict) else {}
-        found = [table.get(field) for field in _target_fields(table.get("kind"))]
-        if isinstance(table.get("choices"), dict):
-            found += table["choices"].values()
-    return [target for target in found if isinstance(target, str) and target in file.tables]
-
-
-def _target_fields(kind: object) -> tuple[str, ...]:
-    """The fields that name a node in a node of `kind` (its `choices` aside): as `targets()` reads
-    them, but also when they are empty or the node could not be decoded. A say node's `after` is
-    prompts."""
-    return TARGET_FIELDS if kind == "queue" else _TARGET_FIELDS_BUT_AFTER
-
-
-def _targets_known(table: object) -> bool:
-    """Does a broken node's table still say where the node goes (its kind's target fields are all there)?"""
-    cls = NODE_KINDS.get(table.get("kind")) if isinstance(table, dict) else None
-    if cls is None:
-        return False
-    needed = [key for key, field in node_fields(cls).items() if field.required and key in TARGET_FIELDS]
-    return all(isinstance(table.get(field), str) for field in needed) and (
-        cls is not Menu or isinstance(table.get("choices"), dict))
+# ---- helpers -------------------------------------------------------------------------------------
 
 
 def _variables_stored(table: object) -> list[str]:
@@ -480,22 +395,6 @@ def _variables_stored(table: object) -> list[str]:
     if field and isinstance(table.get(field), dict):
         stored += table[field]
     return stored
-
-
-def _waits(node: Node) -> bool:
-    """Does the call pause at this node (a prompt, a key, an agent)? Lookups and HTTP answer at
-    once as far as a loop is concerned, and a refused transfer comes back at once."""
-    if isinstance(node, (Menu, Collect, QueueNode, Callback, Voicemail, Survey)):
-        return True
-    if isinstance(node, (Play, Transfer)):
-        return bool(prompt_names(node.prompt))
-    if isinstance(node, Say):
-        return bool(prompt_names(node.before) or prompt_names(node.after))
-    return False
-
-
-def _kind(node: Node) -> str:
-    return type(node).__struct_config__.tag
 
 
 @functools.cache

@@ -1,8 +1,7 @@
 """Reading a flow file: the TOML, the line each key sits on, and each node decoded on its own.
 
-The checker (`check.py`) wants every problem of a file at once, each with its line. tomllib gives
-values without positions, so `Lines` scans the source for table headers and `key =` lines (the
-only places a key can start in TOML) and remembers the first line of every key path.
+The checker (`check.py`) wants every problem of a file at once, each with its line: tomllib gives
+values without positions, so `toml_lines.Lines` finds the line each key is written on.
 `decode_node` turns one node's table into its Struct, listing all of that node's problems (unknown
 fields, missing fields, values of the wrong type) instead of msgspec's first error only.
 """
@@ -12,7 +11,6 @@ from __future__ import annotations
 import datetime
 import difflib
 import functools
-import json
 import re
 import tomllib
 import types
@@ -22,11 +20,11 @@ from typing import Any, Literal
 import msgspec
 
 from appliance.ivr.nodes import NODE_KINDS, Node
+from appliance.ivr.toml_lines import Lines, Path, toml_key
 
 __all__ = (
     "TOP_LEVEL",
     "FlowFile",
-    "Lines",
     "Problem",
     "close_match",
     "decode_node",
@@ -49,14 +47,9 @@ class Problem(msgspec.Struct, frozen=True):
     message: str  # one full sentence saying what is wrong and what to do
 
 
-Path = tuple[str, ...]
-
 TOP_LEVEL = ("name", "start", "languages", "nodes")
 
 _FLOW_NAME = re.compile(r"^[a-z0-9_-]+$")
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-# What matters in a value: multi-line string openings, strings (skipped whole), brackets and comments.
-_VALUE_TOKEN = re.compile(r'"""|\'\'\'|"(?:[^"\\]|\\.)*"?|\'[^\']*\'?|[\[\]{}#]')
 _TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
 _MSGSPEC_PATH = re.compile(r" - at `\$(.*)`$")
 _PROMPTS = str | list[str]
@@ -78,116 +71,6 @@ def read_toml(text: str) -> tuple[dict[str, Any] | None, Problem | None]:
         at = f" at column {column}" if column else ""
         return None, Problem(line, "", "", f"the file is not valid TOML: {what[:1].lower()}{what[1:]}{at}. Fix this "
                              "first: nothing else is checked.")
-
-
-class Lines:
-    """Where each key path (("nodes", "main", "choices") ...) is first written in the source.
-
-    Keys inside inline tables and arrays are not recorded: they share the line of the key that
-    holds them, which is what `line()` falls back to (the longest recorded prefix of the path).
-    """
-
-    def __init__(self, text: str) -> None:
-        self._first: dict[Path, int] = {}
-        table: Path = ()
-        depth = 0  # open [ and { of a value that goes on over the next lines
-        closing: str | None = None  # the delimiter of a multi-line string left open
-        for number, line in enumerate(text.split("\n"), start=1):  # as tomllib counts: not at \u2028
-            position = 0
-            if closing is not None:
-                end = line.find(closing)
-                if end < 0:
-                    continue
-                closing, position = None, end + 3
-            elif depth == 0:
-                stripped = line.lstrip()
-                if not stripped or stripped[0] == "#":
-                    continue
-                start = len(line) - len(stripped)
-                if stripped[0] == "[":  # a header [a.b] or [[a.b]]
-                    inner = start + (2 if stripped.startswith("[[") else 1)
-                    path, _ = _key_path(line, inner)
-                    if path:
-                        table = path
-                        self._record(table, number)
-                    continue
-                path, position = _key_path(line, start)
-                if not path:
-                    continue
-                self._record(table + path, number)
-                position = line.find("=", position) + 1
-                if position == 0:
-                    continue
-            depth, closing = _scan_value(line, position, depth)
-
-    def _record(self, path: Path, number: int) -> None:
-        for end in range(1, len(path) + 1):
-            self._first.setdefault(path[:end], number)
-
-    def line(self, *path: str) -> int:
-        """The line of `path`, or of its longest prefix written in the file; 0 if none is."""
-        for end in range(len(path), 0, -1):
-            found = self._first.get(path[:end])
-            if found is not None:
-                return found
-        return 0
-
-
-def _key_path(line: str, position: int) -> tuple[Path, int]:
-    """The dotted key starting at `position` (bare, "basic" or 'literal' parts) and where it ends."""
-    parts: list[str] = []
-    length = len(line)
-    while True:
-        while position < length and line[position] in " \t":
-            position += 1
-        if position >= length:
-            return tuple(parts), position
-        char = line[position]
-        if char == '"':
-            end = position + 1
-            while end < length and line[end] != '"':
-                end += 2 if line[end] == "\\" else 1
-            raw = line[position : end + 1]
-            try:
-                parts.append(json.loads(raw))
-            except ValueError:  # a TOML escape JSON lacks (\e, \xHH): the raw text is close enough
-                parts.append(raw[1:-1])
-            position = end + 1
-        elif char == "'":
-            end = line.find("'", position + 1)
-            end = length if end < 0 else end
-            parts.append(line[position + 1 : end])
-            position = end + 1
-        else:
-            found = _BARE_KEY.match(line, position)
-            if not found:
-                return tuple(parts), position
-            parts.append(found.group())
-            position = found.end()
-        while position < length and line[position] in " \t":
-            position += 1
-        if position < length and line[position] == ".":
-            position += 1
-            continue
-        return tuple(parts), position
-
-
-def _scan_value(line: str, position: int, depth: int) -> tuple[int, str | None]:
-    """Follow a value to the end of the line: the bracket depth left open, and an open \"\"\" or '''."""
-    for token in _VALUE_TOKEN.finditer(line, position):
-        text = token.group()
-        if text in ('"""', "'''"):
-            end = line.find(text, token.end())
-            if end < 0:
-                return depth, text
-            return _scan_value(line, end + 3, depth)
-        if text == "#":
-            break
-        if text in "[{":
-            depth += 1
-        elif text in "]}":
-            depth = max(depth - 1, 0)
-    return depth, None
 
 
 # ---- the whole file ----------------------------------------------------------------------------
@@ -232,7 +115,7 @@ class FlowFile:
             if key in TOP_LEVEL:
                 continue
             if isinstance(value, dict) and "kind" in value:
-                self.problem("", key, f"looks like a node: write its header as [nodes.{_key(key)}].")
+                self.problem("", key, f"looks like a node: write its header as [nodes.{toml_key(key)}].")
             else:
                 hint = close_match(key, TOP_LEVEL)
                 self.problem("", key, "is not a top-level field of a flow file, which has name, start, languages "
@@ -286,7 +169,7 @@ def decode_node(name: str, table: object, lines: Lines) -> tuple[Node | None, li
     """The node's Struct and every problem found in its table. With problems, the Struct is there
     only when the node's known fields decode without the unknown ones; otherwise it is None."""
     if not isinstance(table, dict):
-        return None, [Problem(lines.line("nodes", name), name, "", f"is not a table: write it as [nodes.{_key(name)}] "
+        return None, [Problem(lines.line("nodes", name), name, "", f"is not a table: write it as [nodes.{toml_key(name)}] "
                               'with kind = "..." and the kind\'s fields under it.')]
     kind = table.get("kind")
     if not isinstance(kind, str) or kind not in NODE_KINDS:
@@ -443,7 +326,3 @@ def quoted_list(names: typing.Iterable[str]) -> str:
     """'a', 'b' and 'c'."""
     quoted = [f"'{name}'" for name in names]
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
-
-
-def _key(name: str) -> str:
-    return name if _BARE_KEY.fullmatch(name) else json.dumps(name)

@@ -29,6 +29,7 @@ import msgspec
 __all__ = (
     "DIGITS",
     "NODE_KINDS",
+    "TARGET_FIELDS",
     "Callback",
     "Collect",
     "Flow",
@@ -53,6 +54,8 @@ __all__ = (
 )
 
 DIGITS = frozenset("0123456789*#")
+# The fields that name another node, in any kind that has them; a queue's `after` too (`targets()`).
+TARGET_FIELDS = ("next", "on_invalid", "on_timeout", "on_missing", "on_failure", "on_closed", "target")
 Prompts = str | list[str]
 
 
@@ -275,7 +278,7 @@ class Flow(msgspec.Struct, frozen=True):
 def targets(node: Node) -> dict[str, str]:
     """The nodes this node can go to, by the field (or `choices.KEY`) that names them."""
     found: dict[str, str] = {}
-    for field in ("next", "on_invalid", "on_timeout", "on_missing", "on_failure", "on_closed", "target"):
+    for field in TARGET_FIELDS:
         value = getattr(node, field, None)
         if value:
             found[field] = value

@@ -1,16 +1,7 @@
 """The customer directory and its tiers: who is calling, found by any of their phone numbers.
 
-Phone numbers are stored normalised (`normalise_number`). A caller ID matches a stored number when
-the two are equal, or when they differ only by a country code or a leading 0 (`numbers_match`):
-
-- `+CC` followed by the national number matches that national number with or without one leading
-  0 (`+8613800138000` ~ `13800138000`; `+862155501234` ~ `02155501234` ~ `2155501234`). The
-  country code's length is read as the ITU assigns them (1 and 7 one digit, a fixed list of two
-  digits, every other code three), so each international number has exactly one national form.
-- Two national numbers match when they differ only by one leading 0.
-- Two international numbers match only when equal (+44 and +86 are different phones).
-- The part both share must have at least 6 digits, so short extensions never match loosely.
-- Numbers with letters (SIP user names) match only when equal. An `00` prefix is not read as `+`.
+Phone numbers are stored normalised, and a caller ID matches a stored number by the rule in
+`appliance.phone_numbers` (equal, or differing only by a country code or a leading 0).
 
 An exact match always wins; when the loose rule finds more than one customer, nobody is found:
 the directory never guesses who is calling. Importing refuses a phone that matches another
@@ -21,8 +12,6 @@ numbers that share a national number.
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import json
 import re
 from collections import defaultdict
@@ -35,14 +24,13 @@ from appliance.clock import iso
 from appliance.customers import Customer, CustomerTier
 from appliance.errors import Conflict, InvalidInput, NotFound
 from appliance.model import SKILL_LEVELS, parse_name
+from appliance.phone_numbers import MIN_SHARED_DIGITS, could_match, normalise_number, numbers_match
 from appliance.store._rows import check_whole
+from appliance.store.customer_csv import CSV_COLUMNS, CsvRow
 from appliance.store.telephony import MAX_PRIORITY
 
 __all__ = (
-    "CSV_COLUMNS",
     "DEFAULT_TIER",
-    "MIN_SHARED_DIGITS",
-    "CsvRow",
     "ImportReport",
     "add_tier",
     "customers_per_tier",
@@ -53,99 +41,17 @@ __all__ = (
     "list_customers",
     "list_tiers",
     "match_number",
-    "normalise_number",
-    "numbers_match",
-    "read_customer_csv",
     "remove_customer",
     "remove_tier",
     "update_tier",
 )
 
-CSV_COLUMNS = ("ref", "name", "phones", "tier", "language", "account_manager")
 DEFAULT_TIER = "standard"  # made by migration 0003; customers without a tier get it
 LANGUAGES = ("en", "zh")
-MIN_SHARED_DIGITS = 6
 PHONE_DIGITS = range(5, 21)
 MAX_TEXT = 200
 _REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z")
 _PHONE = re.compile(r"\+?[0-9\s\-.()/]+\Z")
-_TWO_DIGIT_COUNTRY_CODES = frozenset(
-    "20 27 30 31 32 33 34 36 39 40 41 43 44 45 46 47 48 49 51 52 53 54 55 56 57 58 "
-    "60 61 62 63 64 65 66 81 82 84 86 90 91 92 93 94 95 98".split()
-)
-
-
-# ---- phone numbers (pure) ------------------------------------------------------------------------------
-
-
-def normalise_number(text: str) -> str:
-    """Digits and letters only, a leading + kept: "+86 138-0013-8000" -> "+8613800138000"."""
-    stripped = text.strip()
-    kept = "".join(c for c in stripped if c.isascii() and c.isalnum())
-    if not kept:
-        raise ValueError(f"{text!r} is not a phone number: it has no digits or letters.")
-    return "+" + kept if stripped.startswith("+") else kept
-
-
-def _country_code(digits: str) -> str:
-    """The country code an international number starts with, by its length as the ITU assigns them."""
-    return digits[: 1 if digits[0] in "17" else 2 if digits[:2] in _TWO_DIGIT_COUNTRY_CODES else 3]
-
-
-# Every code the rule above can read, for a lookup to ask the index for each +CC form of a number.
-_COUNTRY_CODES = tuple(
-    code
-    for code in (f"{n:0{size}d}" for size in (1, 2, 3) for n in range(10**size))
-    if _country_code(code + "0") == code
-)
-
-
-def _national_forms(number: str) -> set[str]:
-    """The national numbers a normalised number may stand for (none when it has letters)."""
-    digits = number.removeprefix("+")
-    if not digits.isdigit():
-        return set()
-    if number.startswith("+"):
-        return {digits.removeprefix(_country_code(digits))}
-    return {number, number[1:]} if number.startswith("0") else {number}
-
-
-def _could_match(number: str) -> set[str]:
-    """Every number `numbers_match` could pair with this one (a superset): what a lookup asks for."""
-    found = {number}
-    for form in _national_forms(number):
-        if len(form) >= MIN_SHARED_DIGITS:
-            found |= {form, "0" + form}
-            if not number.startswith("+"):
-                found.update(f"+{code}{form}" for code in _COUNTRY_CODES)
-    return found
-
-
-def numbers_match(a: str, b: str) -> bool:
-    """Whether two normalised numbers are the same phone by the module's rule."""
-    if a == b:
-        return True
-    if a.startswith("+") and b.startswith("+"):
-        return False
-    return any(len(shared) >= MIN_SHARED_DIGITS for shared in _national_forms(a) & _national_forms(b))
-
-
-def _check_phone(text: str) -> str:
-    """A customer's phone as the import takes it: digits with separators, + only first."""
-    text = text.strip()
-    if not any(c.isascii() and c.isdigit() for c in text):
-        raise InvalidInput(f"phone {text!r} has no digits.")
-    if not _PHONE.match(text):
-        raise InvalidInput(
-            f"phone {text!r} is not a phone number: use digits, with spaces, dashes, dots or brackets "
-            "between them and + only first."
-        )
-    number = normalise_number(text)
-    digits = len(number.removeprefix("+"))
-    if digits not in PHONE_DIGITS:
-        raise InvalidInput(f"phone {text!r} has {digits} digits: a phone number has {PHONE_DIGITS.start} "
-                           f"to {PHONE_DIGITS.stop - 1}.")
-    return number
 
 
 # ---- writing safely ----------------------------------------------------------------------------------
@@ -280,7 +186,7 @@ def get_customer(conn: apsw.Connection, ref: str) -> Customer:
 
 def match_number(conn: apsw.Connection, number: str) -> tuple[Customer, ...]:
     """The customer whose phone is exactly `number`; else every customer with a phone that matches
-    it by the module's rule (none when `number` has nothing to match on)."""
+    it by the `numbers_match` rule (none when `number` has nothing to match on)."""
     try:
         wanted = normalise_number(number)
     except ValueError:
@@ -291,14 +197,14 @@ def match_number(conn: apsw.Connection, number: str) -> tuple[Customer, ...]:
             return (get_customer(conn, exact[0]),)
         candidates = conn.execute(
             "SELECT number, customer_ref FROM customer_numbers WHERE number IN (SELECT value FROM json_each(?))",
-            (json.dumps(sorted(_could_match(wanted))),),
+            (json.dumps(sorted(could_match(wanted))),),
         )
         refs = sorted({ref for stored, ref in candidates if numbers_match(wanted, stored)})
         return tuple(get_customer(conn, ref) for ref in refs)
 
 
 def find_customer(conn: apsw.Connection, *, number: str | None = None, ref: str | None = None) -> Customer | None:
-    """The customer with this ref, or whose phone is `number` (by the module's matching rule);
+    """The customer with this ref, or whose phone is `number` (by the `numbers_match` rule);
     None when nobody matches, or more than one customer does."""
     if ref is not None:
         found = _load(conn, "WHERE c.ref = ?", (ref.strip(),))
@@ -344,16 +250,6 @@ def remove_customer(conn: apsw.Connection, ref: str) -> Customer:
 # ---- importing -------------------------------------------------------------------------------------------
 
 
-class CsvRow(dict[str, str]):
-    """One row of a customer file by column; `line` is where it starts in the file and `fields`
-    how many fields it had (a row with more or fewer than the header's is rejected)."""
-
-    def __init__(self, values: Mapping[str, str], line: int, fields: int) -> None:
-        super().__init__(values)
-        self.line = line
-        self.fields = fields
-
-
 class ImportReport(msgspec.Struct):
     added: int = 0
     updated: int = 0
@@ -364,42 +260,6 @@ class ImportReport(msgspec.Struct):
     @property
     def imported(self) -> int:
         return self.added + self.updated + self.unchanged
-
-
-def read_customer_csv(data: bytes) -> list[CsvRow]:
-    """Rows of a customer file (UTF-8, a BOM allowed, header `CSV_COLUMNS` in any order).
-    InvalidInput when the file as a whole cannot be used; bad rows are left to the import."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise InvalidInput(
-            f"it is not UTF-8 text (line {line} has byte {data[exc.start]:#04x}): "
-            "in Excel, save it as 'CSV UTF-8 (Comma delimited)'."
-        ) from None
-    expected = ",".join(CSV_COLUMNS)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip().lower() for h in next(reader, [])]
-        if not any(header):
-            raise InvalidInput(f"it is empty: the first line must be the header {expected}.")
-        missing = [c for c in CSV_COLUMNS if c not in header]
-        unknown = [h for h in header if h not in CSV_COLUMNS]
-        if missing or unknown or len(header) != len(set(header)):
-            found = ",".join(header)
-            raise InvalidInput(
-                f"its header is {found!r}: the first line must name the columns {expected} (in any order)."
-            )
-        rows, line = [], reader.line_num
-        for fields in reader:
-            start, line = line + 1, reader.line_num
-            if not any(f.strip() for f in fields):
-                continue  # blank lines, and Excel's rows of empty cells
-            values = dict(zip(header, (f.strip() for f in fields)))
-            rows.append(CsvRow({c: values.get(c, "") for c in CSV_COLUMNS}, start, len(fields)))
-    except csv.Error as exc:
-        raise InvalidInput(f"line {reader.line_num} cannot be read as CSV ({exc}): fix it and import again.") from None
-    return rows
 
 
 class _Entry(msgspec.Struct, frozen=True):
@@ -450,6 +310,24 @@ class _Directory:
         for number in entry.numbers:
             self._by_tail[number[-MIN_SHARED_DIGITS:]][number] = entry.ref
             self.owners[number] = who
+
+
+def _check_phone(text: str) -> str:
+    """A customer's phone as the import takes it: digits with separators, + only first."""
+    text = text.strip()
+    if not any(c.isascii() and c.isdigit() for c in text):
+        raise InvalidInput(f"phone {text!r} has no digits.")
+    if not _PHONE.match(text):
+        raise InvalidInput(
+            f"phone {text!r} is not a phone number: use digits, with spaces, dashes, dots or brackets "
+            "between them and + only first."
+        )
+    number = normalise_number(text)
+    digits = len(number.removeprefix("+"))
+    if digits not in PHONE_DIGITS:
+        raise InvalidInput(f"phone {text!r} has {digits} digits: a phone number has {PHONE_DIGITS.start} "
+                           f"to {PHONE_DIGITS.stop - 1}.")
+    return number
 
 
 def _check_row(row: Mapping[str, str], directory: _Directory, seen: dict[str, int]) -> _Entry:

@@ -18,8 +18,8 @@ import pytest
 from appliance.core.dialplan import Refused, route
 from appliance.ivr import check
 from appliance.ivr.check import FlowContext, Problem, check_flow, format_problem
-from appliance.ivr.flowfile import Lines
 from appliance.ivr.nodes import NODE_KINDS, Flow, Menu, QueueNode, Say
+from appliance.ivr.toml_lines import Lines
 from appliance.model import DialRule
 
 FLOWS = Path(__file__).resolve().parent.parent / "flows"
