@@ -14,6 +14,7 @@ from appliance.cli.dialplan_cmds import dialplan
 from appliance.cli.ivr_cmds import ivr
 from appliance.cli.prompt_cmds import prompt
 from appliance.cli.server_cmds import calls, doctor, init, migrate, phone, serve
+from appliance.cli.voicemail_cmds import voicemail
 from appliance.datadir import DataDir
 
 __all__ = ("cli", "main")
@@ -33,11 +34,12 @@ def cli(ctx: click.Context, data_option: str | None) -> None:
     ctx.obj = {"data": DataDir.resolve(data_option)}
 
 
-for command in (init, migrate, serve, trunk, seat, agent, queue, did, acd, pause_code, dialplan, ivr, calls, doctor,
-                phone):
-    cli.add_command(command)
-cli.add_command(prompt)
-for command in (customer, tier, demo_bank):  # the directory, then the demo's core-banking stand-in
+COMMANDS = (
+    init, migrate, serve, trunk, seat, agent, queue, did, acd, pause_code, dialplan,
+    ivr, prompt, customer, tier, voicemail, calls, doctor,
+    phone, demo_bank,  # tools for trying a branch out: a test phone, the demo's core-banking stand-in
+)
+for command in COMMANDS:
     cli.add_command(command)
 
 

@@ -20,6 +20,7 @@ __all__ = (
     "active_flow_versions",
     "append_step",
     "call_path",
+    "close_voicemail",
     "containment",
     "flow_source",
     "flow_versions",
@@ -209,3 +210,16 @@ def containment(conn: apsw.Connection, since: str, until: str) -> list[Containme
         (since, until),
     ).fetchall()
     return [Containment(flow, calls, c or 0, q or 0, t or 0, a or 0) for flow, calls, c, q, t, a in rows]
+
+
+def close_voicemail(conn: apsw.Connection, voicemail_id: int, by: str, now: float) -> Voicemail:
+    """Mark a voicemail task done; it stays on record (and its recording on disk)."""
+    with conn:
+        row = conn.execute("SELECT status FROM voicemails WHERE id = ?", (voicemail_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"there is no voicemail {voicemail_id}: `branchline voicemail list --all` shows them.")
+        if row[0] == "done":
+            raise InvalidInput(f"voicemail {voicemail_id} is already done.")
+        conn.execute("UPDATE voicemails SET status = 'done', done_at = ?, done_by = ? WHERE id = ?",
+                     (iso(now), by, voicemail_id))
+    return next(v for v in list_voicemails(conn, status=None) if v.id == voicemail_id)

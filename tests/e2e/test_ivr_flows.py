@@ -309,6 +309,14 @@ def test_a_voicemail_is_recorded_until_the_pound_key_and_lands_as_a_task(branch,
     wav = next((branch.data / "recordings" / "voicemail").rglob(f"{record['id']}.wav"))
     samples, rate = read_wav(wav)
     assert has_tone(samples, rate, 1300, 1.5), "the caller's message is not in the recording"
+    [task] = json.loads(branch.cli("voicemail", "list", "--json").stdout)
+    assert (task["caller"], task["queue"], task["path"]) == ("55501234", "general", str(wav))
+    assert branch.cli("voicemail", "done", str(task["id"]), "--by", "ann").stdout == (
+        f"Voicemail {task['id']} from 55501234 (general) is done.\n"
+    )
+    assert json.loads(branch.cli("voicemail", "list", "--json").stdout) == []
+    again = branch.cli("voicemail", "done", str(task["id"]), check=False)
+    assert (again.returncode, again.stderr) == (2, f"Error: voicemail {task['id']} is already done.\n")
 
 
 def test_a_callback_is_booked_for_the_number_the_caller_confirms(branch, server, walk, tmp_path):
