@@ -107,7 +107,7 @@ def test_registering_trunk_keeps_its_password_out_of_listings(branch):
         (["agent", "add", "a1", "--name", "X", "--skill", "loans"], "has no level: write it as loans:LEVEL"),
         (["did", "add", "100", "--queue", "nowhere"], "queue 'nowhere' does not exist: create it with 'branchline queue add nowhere'"),
         (["did", "add", "abc", "--queue", "q"], "is not a phone number"),
-        (["did", "add", "100"], "say where the calls go: --queue NAME"),
+        (["did", "add", "100"], "say where the calls go: either --queue NAME or --flow NAME."),
         (["queue", "remove", "nope"], "queue 'nope' does not exist: 'branchline queue list' shows what there is"),
         (["queue", "add", "q", "--wrapup", "-1"], "Invalid value for '--wrapup'"),
         (["trunk", "ad", "x"], "No such command 'ad'"),
