@@ -16,7 +16,7 @@ from appliance.acd.actions import Connect
 from appliance.clock import iso
 from appliance.core.dialplan import outbound_target
 from appliance.model import BranchConfig
-from appliance.store.callbacks import CallbackRequest, update_callback
+from appliance.store.callbacks import CallbackRequest, save_callback_request, update_callback
 from appliance.store.records import CallRecord, append_event, save_call
 from appliance.telephony.messages import Bridge, Command, Dial, Hangup, LegEnded
 
@@ -45,6 +45,14 @@ class CallbackCalls:
         self._customer_legs: dict[str, str] = {}  # customer leg -> call id
 
     # ---- what the switchboard asks --------------------------------------------------------------
+
+    def requested(self, request: CallbackRequest, via: str, waited: float, now: float) -> None:
+        """A caller asked for a callback (queue key, overflow offer or IVR): stored, and remembered."""
+        save_callback_request(self._conn, request.call_id, request.queue, request.number, request.priority,
+                              request.arrived, now)
+        self.remember(request)
+        append_event(self._conn, now, "callback_requested", call_id=request.call_id, queue=request.queue,
+                     number=request.number, waited=waited, via=via)
 
     def remember(self, request: CallbackRequest) -> None:
         self._callbacks[request.call_id] = _Callback(request, attempt=request.attempts)

@@ -173,6 +173,10 @@ class IvrCalls:
 
     # ---- transfers out ----------------------------------------------------------------------------
 
+    def transfer_legs(self) -> int:
+        """Outside numbers being dialled or talked to: each takes a leg beside its caller's."""
+        return len(self._transfer_legs)
+
     def owns_leg(self, leg_id: str) -> bool:
         return leg_id in self._transfer_legs
 

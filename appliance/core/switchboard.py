@@ -31,12 +31,13 @@ from appliance.acd.distributor import AgentState, Distributor, OfferOutcome
 from appliance.clock import iso
 from appliance.core import say
 from appliance.core.agent_legs import AgentLegs
+from appliance.core.agent_log import log_agent_change, seconds
 from appliance.core.callbacks import CallbackCalls
 from appliance.core.ivr_calls import Handoff, IvrCalls
 from appliance.core.prompts import PromptLibrary
 from appliance.ivr.actions import EndCall, EnterQueue, HttpPost, RequestCallback
 from appliance.model import BranchConfig
-from appliance.store.callbacks import CallbackRequest, open_callbacks, save_callback_request, update_callback
+from appliance.store.callbacks import CallbackRequest, open_callbacks, update_callback
 from appliance.store.records import CallRecord, append_event, save_call
 from appliance.telephony.messages import (
     Answer,
@@ -147,7 +148,8 @@ class Switchboard:
         return self.distributor.agent(agent_id)
 
     def live_calls(self) -> int:
-        return len(self._calls) + self.callbacks.live()
+        """Legs in use or about to be, besides those kept for logged-in agents' phones."""
+        return len(self._calls) + self.callbacks.live() + self.ivr.transfer_legs()
 
     def hang_up_all(self, reason: str) -> None:
         """Shutdown: every live call ends, and its record says the appliance ended it and why."""
@@ -291,11 +293,11 @@ class Switchboard:
             call.record.exit_reason = "ivr-abandoned"
         if call.phase == "queued" and ended_by == "caller":
             append_event(self._conn, now, "call_abandoned", call_id=call.record.id, queue=call.record.queue,
-                         waited=_seconds(now - call.entered))
+                         waited=seconds(now - call.entered))
             call.record.exit_reason = "abandoned"
         if call.phase == "talking":
             append_event(self._conn, now, "call_completed", call_id=call.record.id, queue=call.record.queue,
-                         agent_id=call.record.agent_id, by=ended_by, talk=_seconds(now - call.talk_started))
+                         agent_id=call.record.agent_id, by=ended_by, talk=seconds(now - call.talk_started))
         record = call.record
         record.ended_at, record.ended_by = iso(now), ended_by
         record.end_reason = record.end_reason or ("caller hung up" if ended_by == "caller" else event.reason)
@@ -400,11 +402,8 @@ class Switchboard:
         self._apply(actions, now)
 
     def _callback_requested(self, call: _LiveCall, queue: str, number: str, via: str, now: float) -> None:
-        save_callback_request(self._conn, call.record.id, queue, number, call.priority, call.arrived, now)
-        self.callbacks.remember(CallbackRequest(call.record.id, queue, number, call.priority, call.arrived))
-        waited = _seconds(now - call.entered) if call.entered else 0.0
-        append_event(self._conn, now, "callback_requested", call_id=call.record.id, queue=queue, number=number,
-                     waited=waited, via=via)
+        request = CallbackRequest(call.record.id, queue, number, call.priority, call.arrived)
+        self.callbacks.requested(request, via, seconds(now - call.entered) if call.entered else 0.0, now)
         call.record.exit_reason = "callback"
 
     # ---- callers in the IVR ---------------------------------------------------------------------
@@ -446,7 +445,7 @@ class Switchboard:
     def _to_survey(self, call: _LiveCall, now: float) -> None:
         """The agent hung up on a caller whose flow asked for a survey: the IVR takes them back."""
         append_event(self._conn, now, "call_completed", call_id=call.record.id, queue=call.record.queue,
-                     agent_id=call.record.agent_id, by="agent", talk=_seconds(now - call.talk_started))
+                     agent_id=call.record.agent_id, by="agent", talk=seconds(now - call.talk_started))
         call.phase, call.agent_leg = "survey", None
         self._ivr_handoffs(call.record.id, self.ivr.agent_hung_up(call.record.id, now), now)
 
@@ -455,7 +454,7 @@ class Switchboard:
         if call is None:
             return
         append_event(self._conn, now, "call_exited", call_id=call.record.id, queue=call.record.queue,
-                     reason=action.reason, destination=action.destination, waited=_seconds(now - call.entered))
+                     reason=action.reason, destination=action.destination, waited=seconds(now - call.entered))
         call.record.exit_reason = action.reason
         target = action.destination.removeprefix("queue:") if action.destination.startswith("queue:") else None
         if target is not None and target not in call.visited and self._config.queue(target) is not None:
@@ -488,7 +487,8 @@ class Switchboard:
     def _carry_out(self, action: Action, now: float) -> None:
         match action:
             case AgentChanged():
-                self._log_agent(action, now)
+                waiting = self.distributor.waiting_call(action.call_id or "")
+                log_agent_change(self._conn, action, waiting.queue if waiting else None, now)
                 for listener in self.listeners:
                     listener(action)
             case Offer():
@@ -518,25 +518,6 @@ class Switchboard:
                              attempt=attempts, final=True, reason=self.callbacks.last_failure(call_id))
                 self.callbacks.forget(call_id)
 
-    def _log_agent(self, change: AgentChanged, now: float) -> None:
-        if change.phone_changed:
-            kind = "agent_phone_reachable" if change.phone_ok else "agent_phone_unreachable"
-            append_event(self._conn, now, kind, agent_id=change.agent_id, seat=change.seat, status=change.status)
-            return
-        if (change.status, change.reason) == (change.previous, change.previous_reason):  # same state, new seat
-            append_event(self._conn, now, "agent_seat_changed", agent_id=change.agent_id, seat=change.seat,
-                         status=change.status)
-            return
-        waiting = self.distributor.waiting_call(change.call_id or "")
-        queue = waiting.queue if waiting else None
-        if change.status == "wrapup":
-            queue = change.reason
-        append_event(self._conn, now, f"agent_{change.status}", call_id=change.call_id, queue=queue,
-                     agent_id=change.agent_id, seat=change.seat, reason=change.reason, previous=change.previous,
-                     previous_reason=change.previous_reason,
-                     # Time signed out is not a state an agent is "in": its length is not reported.
-                     duration=None if change.previous == "logged_out" else _seconds(now - change.previous_since))
-
     def _offer(self, offer: Offer, now: float) -> None:
         # A callback first: its caller may still be on the line, hearing the confirmation.
         call = self._calls.get(offer.call_id)
@@ -561,7 +542,7 @@ class Switchboard:
         call.record.agent_id, call.record.seat, call.record.agent_answered_at = action.agent_id, action.seat, iso(now)
         save_call(self._conn, call.record)
         append_event(self._conn, now, "call_connected", call_id=call.record.id, queue=call.record.queue,
-                     agent_id=action.agent_id, seat=action.seat, waited=_seconds(now - call.entered))
+                     agent_id=action.agent_id, seat=action.seat, waited=seconds(now - call.entered))
         self._send(Bridge(call.record.id, agent_leg))
 
     def _language(self, call: _LiveCall | None) -> str:
@@ -581,6 +562,3 @@ class Switchboard:
                 request.call_id, request.queue, request.number, now, arrived=request.arrived,
                 priority=request.priority, attempts=request.attempts, not_before=request.not_before), now)
 
-
-def _seconds(value: float) -> float:
-    return round(max(0.0, value), 3)

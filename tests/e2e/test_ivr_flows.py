@@ -225,6 +225,8 @@ def test_a_wrong_key_replays_the_menu_and_silence_then_takes_the_timeout_path(br
         ("hours", "open", ""), ("main", "invalid", "7"), ("main", "timeout", ""), ("bye", "ended", ""),
     ]
     assert (record["exit_reason"], record["queue"]) == ("ivr", None)
+    [stats] = json.loads(branch.cli("ivr", "stats", "--json").stdout)
+    assert (stats["flow"], stats["calls"], stats["contained"], stats["containment"]) == ("walk", 1, 1, 1.0)
 
 
 def test_a_card_number_is_checked_then_the_bank_says_the_balance(branch, server, walk, bank, tmp_path):
