@@ -39,6 +39,7 @@ bench: $(STAMP) system-deps
 	$(BIN)/python bench/capacity.py || status=1; \
 	$(BIN)/python bench/acd_sim.py || status=1; \
 	$(BIN)/python bench/routing.py || status=1; \
+	$(BIN)/python bench/ivr_check.py || status=1; \
 	$(BIN)/python bench/ivr_latency.py || status=1; \
 	exit $$status
 

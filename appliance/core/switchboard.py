@@ -67,6 +67,8 @@ BUSY_HERE = 486
 NOT_FOUND = 404
 # Final statuses from a seat phone that mean "busy" rather than "not there".
 _BUSY_STATUSES = frozenset({486, 600, 603})
+# After a last prompt ("goodbye"), the BYE waits this long: its tail is still on its way.
+PROMPT_TAIL_S = 0.5
 OVERFLOW_KEY_WAIT_S = 8.0  # how long a caller offered a callback at overflow has to press the key
 
 
@@ -256,7 +258,7 @@ class Switchboard:
         elif call.phase == "queued" and prompt == "announcement":
             self._send(MusicOnHold(leg_id))
         elif call.phase == "leaving":
-            self._send(Hangup(leg_id))
+            self._send(Hangup(leg_id, after=PROMPT_TAIL_S))
 
     def _answered(self, leg_id: str, now: float) -> None:
         if leg_id in self._calls:
@@ -439,7 +441,7 @@ class Switchboard:
                     if call.phase == "ivr" and contained and not call.record.exit_reason:
                         call.record.exit_reason = "ivr"
                     call.record.end_reason = call.record.end_reason or reason
-                    self._send(Hangup(call_id))
+                    self._send(Hangup(call_id, after=PROMPT_TAIL_S))
         save_call(self._conn, call.record)
 
     def _to_survey(self, call: _LiveCall, now: float) -> None:

@@ -1,6 +1,6 @@
 """The nodes a flow is made of: one msgspec Struct per kind, decoded from the flow file's tables.
 
-A flow file is TOML (docs/ivr.md has a complete example):
+A flow file is TOML (docs/ivr.md describes it; appliance/demo/bank_flow.toml is a complete example):
 
     name = "bank"
     start = "welcome"

@@ -242,6 +242,9 @@ class Engine:
         for leg in list(self._legs.values()):
             if leg.recording is not None and now >= leg.recording.ends_at:
                 self._stop_recording(leg, "limit")
+            if leg.hangup_at and now >= leg.hangup_at:
+                leg.hangup_at = 0.0
+                self._hangup(leg, 0)
             if leg.prompt_ends_at and now >= leg.prompt_ends_at:
                 self._media.segment_heard(leg)
             elif leg.pending_dial and self.budget.can_dial(now):
@@ -342,6 +345,8 @@ class Engine:
                 leg.peer, other.peer = other.leg_id, leg.leg_id
                 self._media.switch(leg, MediaPlan.PEER)
                 self._media.switch(other, MediaPlan.PEER)
+            case Hangup(after=after) if after > 0:
+                leg.hangup_at = now + after
             case Hangup(status=status):
                 self._hangup(leg, status)
 

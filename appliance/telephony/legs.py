@@ -39,6 +39,7 @@ class Leg:
     answered: bool = False
     rang: bool = False
     hung_up_here: bool = False
+    hangup_at: float = 0.0  # a BYE is due then (Hangup with `after`)
     plan: MediaPlan = MediaPlan.SILENCE
     peer: str | None = None
     player: Any = None  # the leg's own prompt player; kept referenced while pjsua2 uses it

@@ -203,10 +203,15 @@ class Bridge(msgspec.Struct, frozen=True, tag=True):
 
 
 class Hangup(msgspec.Struct, frozen=True, tag=True):
-    """End a leg: BYE when answered, CANCEL while ringing, or `status` to an unanswered inbound leg."""
+    """End a leg: BYE when answered, CANCEL while ringing, or `status` to an unanswered inbound leg.
+
+    `after`: seconds to wait first, so that the last prompt's audio still on its way (the media
+    clock and the far end's jitter buffer lag the prompt's nominal end) is heard before the BYE.
+    """
 
     leg_id: str
     status: int = 0
+    after: float = 0.0
 
 
 class HangupAll(msgspec.Struct, frozen=True, tag=True):

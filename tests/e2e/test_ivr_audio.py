@@ -81,7 +81,7 @@ def test_a_key_cuts_the_menu_prompt_short_and_the_chosen_branch_plays(branch, se
     caller.send("dtmf 1")
     heard = _heard(caller)
     assert 0.4 <= tone_seconds(heard, 8000, LONG_HZ) <= 2.5, "the menu prompt was not cut short by the key"
-    assert tone_seconds(heard, 8000, ONE_HZ) >= 0.8, "the chosen branch's prompt did not play"
+    assert tone_seconds(heard, 8000, ONE_HZ) >= 1.2, "the chosen branch's prompt did not play"
     assert tone_seconds(heard, 8000, TWO_HZ) == 0
     [record] = branch.ended_calls(1)
     assert (record["flow"], record["flow_version"], record["exit_reason"]) == ("tones", 1, "ivr")
@@ -94,7 +94,7 @@ def test_a_key_sent_as_sip_info_works_like_rfc_2833(branch, server, phones, tone
     time.sleep(1.0)
     caller.send("dtmf-info 2")
     heard = _heard(caller)
-    assert tone_seconds(heard, 8000, TWO_HZ) >= 0.8
+    assert tone_seconds(heard, 8000, TWO_HZ) >= 1.2
     [record] = branch.ended_calls(1)
     assert _steps(branch, record["id"])[0] == ("menu", "choice", "2")
 
@@ -119,7 +119,7 @@ def test_a_call_in_progress_finishes_on_the_version_it_started(branch, server, p
     second = _call(server, phones, user="55509876")
     first.send("dtmf 1")
     second.send("dtmf 1")
-    assert tone_seconds(_heard(first), 8000, ONE_HZ) >= 0.8, "the call in progress did not stay on version 1"
-    assert tone_seconds(_heard(second), 8000, TWO_HZ) >= 0.8, "a new call did not start on version 2"
+    assert tone_seconds(_heard(first), 8000, ONE_HZ) >= 1.2, "the call in progress did not stay on version 1"
+    assert tone_seconds(_heard(second), 8000, TWO_HZ) >= 1.2, "a new call did not start on version 2"
     records = {r["caller"]: r for r in branch.ended_calls(2)}
     assert (records["55501234"]["flow_version"], records["55509876"]["flow_version"]) == (1, 2)
