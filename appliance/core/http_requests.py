@@ -35,9 +35,13 @@ class HttpRequests:
         self._answered(call_id, answer, error)
 
     async def _ask(self, post: HttpPost) -> tuple[dict | None, str]:
+        # httpx's timeout bounds each read, not the whole exchange: a service that trickles its
+        # answer could hold the caller in the http node for ever. The node waits for exactly one
+        # answer, so it must always come, and within `timeout`.
         try:
-            response = await self._client.post(post.url, json=post.body, timeout=post.timeout)
-        except httpx.TimeoutException:
+            async with asyncio.timeout(post.timeout):
+                response = await self._client.post(post.url, json=post.body, timeout=post.timeout)
+        except (httpx.TimeoutException, TimeoutError):
             return None, f"no answer within {post.timeout:g} s"
         except httpx.HTTPError as exc:
             return None, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
