@@ -8,10 +8,11 @@ from typing import Any
 
 from litestar import Litestar, Request, Response, get, post
 from litestar.connection import ASGIConnection
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException, WebSocketException
 from litestar.handlers import websocket_stream
 from litestar.handlers.base import BaseRouteHandler
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from appliance.acd.distributor import AgentState
 from appliance.clock import iso
@@ -32,6 +33,9 @@ from appliance.web.services import Services
 __all__ = ("create_app",)
 
 log = logging.getLogger(__name__)
+
+# Handlers name what they take explicitly: Litestar 3 drops inferred dependencies and bodies.
+ServicesDep = NamedDependency[Services]
 
 MAX_CALLS_LISTED = 1000
 WS_UNAUTHORIZED = 4401  # 4000 + the HTTP status, as Litestar closes WebSockets on errors
@@ -81,7 +85,7 @@ def _view(state: AgentState) -> AgentView:
 
 
 @get("/healthz", sync_to_thread=False)
-def healthz(services: Services) -> Response[dict[str, Any]]:
+def healthz(services: ServicesDep) -> Response[dict[str, Any]]:
     engine = services.engine_health()
     database = services.database_health()
     healthy = engine["state"] == "running" and database["status"] == "ok"
@@ -90,7 +94,7 @@ def healthz(services: Services) -> Response[dict[str, Any]]:
 
 
 @post("/api/v1/session", sync_to_thread=False, status_code=201)
-def open_session(data: SessionBody, services: Services) -> SessionView:
+def open_session(data: JSONBody[SessionBody], services: ServicesDep) -> SessionView:
     user = check_password(services.conn, data.username, data.password)
     if user is None:
         raise NotAuthorizedException("wrong username or password.")
@@ -99,60 +103,60 @@ def open_session(data: SessionBody, services: Services) -> SessionView:
 
 
 @get("/api/v1/agents", guards=[require_token], sync_to_thread=False)
-def list_agents(services: Services) -> list[AgentView]:
+def list_agents(services: ServicesDep) -> list[AgentView]:
     return [_view(state) for state in services.switchboard.distributor.agents()]
 
 
 @get("/api/v1/agents/{agent_id:str}", guards=[require_token], sync_to_thread=False)
-def show_agent(agent_id: str, services: Services) -> AgentView:
+def show_agent(agent_id: FromPath[str], services: ServicesDep) -> AgentView:
     return _view(services.switchboard.distributor.agent(agent_id))
 
 
 @post("/api/v1/agents/{agent_id:str}/login", guards=[require_token], sync_to_thread=False, status_code=200)
-def login_agent(agent_id: str, data: LoginBody, services: Services) -> AgentView:
+def login_agent(agent_id: FromPath[str], data: JSONBody[LoginBody], services: ServicesDep) -> AgentView:
     return _view(services.switchboard.login(agent_id, data.seat))
 
 
 @post("/api/v1/agents/{agent_id:str}/ready", guards=[require_token], sync_to_thread=False, status_code=200)
-def ready_agent(agent_id: str, services: Services) -> AgentView:
+def ready_agent(agent_id: FromPath[str], services: ServicesDep) -> AgentView:
     return _view(services.switchboard.ready(agent_id))
 
 
 @post("/api/v1/agents/{agent_id:str}/pause", guards=[require_token], sync_to_thread=False, status_code=200)
-def pause_agent(agent_id: str, data: PauseBody, services: Services) -> AgentView:
+def pause_agent(agent_id: FromPath[str], data: JSONBody[PauseBody], services: ServicesDep) -> AgentView:
     return _view(services.switchboard.pause(agent_id, data.reason))
 
 
 @post("/api/v1/agents/{agent_id:str}/wrapup/end", guards=[require_token], sync_to_thread=False, status_code=200)
-def end_wrapup(agent_id: str, services: Services) -> AgentView:
+def end_wrapup(agent_id: FromPath[str], services: ServicesDep) -> AgentView:
     return _view(services.switchboard.end_wrapup(agent_id))
 
 
 @post("/api/v1/agents/{agent_id:str}/wrapup/extend", guards=[require_token], sync_to_thread=False, status_code=200)
-def extend_wrapup(agent_id: str, services: Services) -> AgentView:
+def extend_wrapup(agent_id: FromPath[str], services: ServicesDep) -> AgentView:
     return _view(services.switchboard.extend_wrapup(agent_id))
 
 
 @post("/api/v1/agents/{agent_id:str}/logout", guards=[require_token], sync_to_thread=False, status_code=200)
-def logout_agent(agent_id: str, services: Services) -> AgentView:
+def logout_agent(agent_id: FromPath[str], services: ServicesDep) -> AgentView:
     return _view(services.switchboard.logout(agent_id))
 
 
 @get("/api/v1/queues/stats", guards=[require_token], sync_to_thread=False)
-def queue_stats(services: Services, queue: str | None = None) -> QueueStatsReport:
+def queue_stats(services: ServicesDep, queue: FromQuery[str | None] = None) -> QueueStatsReport:
     """Every queue's live figures and today's, or one queue's with ?queue=NAME."""
     return services.queue_stats.report(queue)
 
 
 @websocket_stream("/api/v1/queues/stats/live", guards=[require_token])
-async def live_queue_stats(services: Services) -> AsyncGenerator[str, None]:
+async def live_queue_stats(services: ServicesDep) -> AsyncGenerator[str, None]:
     """The same report as GET /api/v1/queues/stats: on connect, then whenever it changes (and every 5 s)."""
     async for payload in services.live.stream():
         yield payload.decode()
 
 
 @get("/api/v1/calls", guards=[require_token], sync_to_thread=False)
-def calls(services: Services, limit: int = 50) -> list[CallRecord]:
+def calls(services: ServicesDep, limit: FromQuery[int] = 50) -> list[CallRecord]:
     if not 0 < limit <= MAX_CALLS_LISTED:
         raise InvalidInput(f"limit must be from 1 to {MAX_CALLS_LISTED}.", limit=limit)
     return list_calls(services.conn, limit)
