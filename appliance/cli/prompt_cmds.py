@@ -62,7 +62,7 @@ def prompt_add(ctx: click.Context, name: str, file: Path, language: str, force: 
     if name not in PROMPT_NAMES and not (prompts_dir() / language / f"{name}.wav").is_file():
         click.echo(f"Note: {name} is a prompt of the branch's own; flows can play it by that name.")
     for other in LANGUAGES:
-        if other != language and not _has_recording(library, name, other):
+        if other != language and not library.exists(name, other):
             click.echo(f"Note: {name} has no {other} recording yet; record one so that {other} callers hear it too.")
 
 
@@ -103,14 +103,6 @@ def prompt_remove(ctx: click.Context, name: str, language: str) -> None:
         click.echo(f"Removed the branch's recording of {language}/{name}; callers hear the shipped one again.")
     else:
         click.echo(f"Removed {language}/{name}; no shipped prompt has that name, so flows that play it now play nothing.")
-
-
-def _has_recording(library: PromptLibrary, name: str, language: str) -> bool:
-    try:
-        library.path(name, language)
-    except FileNotFoundError:
-        return False
-    return True
 
 
 def _channels(count: int) -> str:

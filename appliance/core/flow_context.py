@@ -11,15 +11,8 @@ __all__ = ("flow_context",)
 
 
 def flow_context(config: BranchConfig, prompts: PromptLibrary) -> FlowContext:
-    def prompt_exists(name: str, language: str) -> bool:
-        try:
-            prompts.path(name, language)
-        except FileNotFoundError:
-            return False
-        return True
-
     def dial_refusal(number: str) -> str | None:
         target = outbound_target(config, number)
         return target if isinstance(target, str) else None
 
-    return FlowContext(prompt_exists, frozenset(q.name for q in config.queues), dial_refusal=dial_refusal)
+    return FlowContext(prompts.exists, frozenset(q.name for q in config.queues), dial_refusal=dial_refusal)

@@ -68,6 +68,7 @@ class _InFlow:
     voicemail_queue: str | None = None
     transfer_leg: str | None = None
     transfer_until: float = 0.0
+    transfer_timed_out: bool = False  # nobody answered in time: the appliance cancelled the dial
     transfer_answered: bool = False
 
 
@@ -119,8 +120,7 @@ class IvrCalls:
         entry = self._calls.get(call_id)
         if entry is None:
             return
-        if not entry.session.finished:
-            self._run(call_id, [a for a in entry.session.hung_up(now) if isinstance(a, Step)], now)
+        self._run(call_id, entry.session.hung_up(now), now)  # only the closing Step of the path
         del self._calls[call_id]
         if entry.transfer_leg:
             self._transfer_legs.pop(entry.transfer_leg, None)
@@ -156,15 +156,15 @@ class IvrCalls:
         return self._feed(call_id, lambda s: s.recording_finished(seconds, now), now)
 
     def next_deadline(self) -> float | None:
-        times = [t for e in self._calls.values() for t in (e.session.next_deadline(),) if t is not None]
-        times += [e.transfer_until for e in self._calls.values() if e.transfer_leg and not e.transfer_answered]
-        return min(times, default=None)
+        times = [e.session.next_deadline() for e in self._calls.values()]
+        times += [e.transfer_until for e in self._calls.values() if self._transfer_ringing(e)]
+        return min((t for t in times if t is not None), default=None)
 
     def tick(self, now: float) -> dict[str, list[Handoff]]:
         handoffs: dict[str, list[Handoff]] = {}
         for call_id, entry in list(self._calls.items()):
-            if entry.transfer_leg and not entry.transfer_answered and now >= entry.transfer_until:
-                entry.transfer_until = float("inf")
+            if self._transfer_ringing(entry) and now >= entry.transfer_until:
+                entry.transfer_timed_out = True
                 self._send(Hangup(entry.transfer_leg))  # nobody answered: LegEnded brings the failure
             deadline = entry.session.next_deadline()
             if deadline is not None and now >= deadline:
@@ -172,6 +172,10 @@ class IvrCalls:
         return handoffs
 
     # ---- transfers out ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _transfer_ringing(entry: _InFlow) -> bool:
+        return bool(entry.transfer_leg) and not entry.transfer_answered and not entry.transfer_timed_out
 
     def transfer_legs(self) -> int:
         """Outside numbers being dialled or talked to: each takes a leg beside its caller's."""
@@ -201,7 +205,7 @@ class IvrCalls:
         entry.transfer_leg = None
         if entry.transfer_answered:  # the outside party hung up: so does the caller
             return call_id, [EndCall("the transferred call ended", contained=False)]
-        reason = "no answer" if entry.transfer_until == float("inf") else (event.reason or f"status {event.status}")
+        reason = "no answer" if entry.transfer_timed_out else (event.reason or f"status {event.status}")
         append_event(self._conn, now, "ivr_transfer_failed", call_id=call_id, reason=reason, status=event.status)
         return call_id, self._feed(call_id, lambda s: s.transfer_failed(reason, now), now)
 
@@ -288,7 +292,8 @@ class IvrCalls:
             return entry.session.transfer_failed(target, now)
         uri, trunk = target
         leg_id = f"{record.id}~xfer{entry.steps}"
-        entry.transfer_leg, entry.transfer_until, entry.transfer_answered = leg_id, now + timeout, False
+        entry.transfer_leg, entry.transfer_until = leg_id, now + timeout
+        entry.transfer_answered = entry.transfer_timed_out = False
         self._transfer_legs[leg_id] = record.id
         append_event(self._conn, now, "ivr_transfer_dialled", call_id=record.id, number=number, trunk=trunk, leg=leg_id)
         self._send(Dial(leg_id, uri, record.caller, trunk))

@@ -119,6 +119,10 @@ class PromptLibrary:
                 return str(candidate)
         raise FileNotFoundError(f"prompt {name!r} has no recording in {language!r}")
 
+    def exists(self, name: str, language: str) -> bool:
+        """Whether callers in `language` can hear `name`: the branch's recording or the shipped one."""
+        return any((folder / language / f"{name}.wav").is_file() for folder in (self.custom, self.shipped))
+
     def music_on_hold(self) -> str:
         custom = self.custom / "moh.wav"
         return str(custom if custom.is_file() else self.shipped / "moh.wav")
@@ -129,8 +133,7 @@ class PromptLibrary:
             f"{language}/{name}"
             for language in LANGUAGES
             for name in PROMPT_NAMES
-            if not (self.custom / language / f"{name}.wav").is_file()
-            and not (self.shipped / language / f"{name}.wav").is_file()
+            if not self.exists(name, language)
         ]
 
     # ---- the branch's own recordings ---------------------------------------------------------
