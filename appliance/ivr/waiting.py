@@ -232,6 +232,8 @@ class CallbackVisit(_Asking[Callback]):
                 self._finish(now)
             else:
                 self.deadline = now + CALLBACK_DIGIT_TIMEOUT
+        else:  # * or a letter is no part of a number; it may have cut the question short: keep the clock going
+            self.deadline = now + (CALLBACK_DIGIT_TIMEOUT if self.buffer else node.timeout)
 
     def timeout(self, now: float) -> None:
         if self.phase == "enter" and self.buffer:
