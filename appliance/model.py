@@ -68,6 +68,7 @@ class Agent(msgspec.Struct, frozen=True):
     # queue -> penalty (tier). 0 when absent: lower penalties get a queue's calls first.
     penalties: dict[str, int] = {}
     wrapup: int | None = None  # overrides every queue's wrap-up when set
+    team: str | None = None  # its team leaders see this agent on their desktop
 
     def penalty(self, queue: str) -> int:
         return self.penalties.get(queue, 0)

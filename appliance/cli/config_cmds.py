@@ -179,8 +179,9 @@ def agent_list(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         print_json(agents)
         return
-    rows = [(a.id, a.name, " ".join(f"{s}:{lvl}" for s, lvl in sorted(a.skills.items())) or "-") for a in agents]
-    print_table(("id", "name", "skills"), rows, empty="No agents. Add one with 'branchline agent add'.")
+    rows = [(a.id, a.name, " ".join(f"{s}:{lvl}" for s, lvl in sorted(a.skills.items())) or "-", a.team or "-")
+            for a in agents]
+    print_table(("id", "name", "skills", "team"), rows, empty="No agents. Add one with 'branchline agent add'.")
 
 
 _remove_command(agent, "agent", "agent_id")

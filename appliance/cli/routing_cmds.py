@@ -297,6 +297,7 @@ def agent_show(ctx: click.Context, agent_id: str, as_json: bool) -> None:
         ("skills", _skills(a.skills)),
         ("wrapup", "each queue's own" if a.wrapup is None else f"{a.wrapup} s after every call"),
         ("penalties", penalties),
+        ("team", a.team or "none"),
     ])
     click.echo("\nQueues they can serve (lowest penalty first):")
     print_table(

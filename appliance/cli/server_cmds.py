@@ -16,6 +16,7 @@ from appliance.model import Agent, DialRule, Did, PenaltyRule, Queue, Seat, Trun
 from appliance.resources import migrations_dir, prompts_dir
 from appliance.store import config as store
 from appliance.store import routing, telephony
+from appliance.store.audit import CLI_ACTOR, audit
 from appliance.store.migrations import applied_versions, available
 from appliance.store.migrations import migrate as apply_migrations
 from appliance.store.records import list_calls
@@ -46,7 +47,9 @@ def init(ctx: click.Context, demo: bool, language: str) -> None:
     conn = data.create()
     store.set_setting(conn, "language", language)
     password = generate_password()
-    admin_id = add_user(conn, "admin", password, "admin")
+    with conn:
+        admin_id = add_user(conn, "admin", password, "admin")
+        audit(conn, now(), "user_added", actor=CLI_ACTOR, target="admin", role="admin")
     data.write_token(issue_token(conn, admin_id, "cli"))
     click.echo(f"Created Branchline data in {data.root}.")
     click.echo(f"Admin user: admin  password: {password}  (shown once; keep it safe)")

@@ -119,8 +119,8 @@ def load_config(conn: apsw.Connection) -> BranchConfig:
         )
         seats = tuple(Seat(*row) for row in conn.execute("SELECT name, phone_uri FROM seats ORDER BY name"))
         agents = tuple(
-            Agent(agent_id, name, dict(agent_skills[agent_id]), dict(penalties[agent_id]), wrapup)
-            for agent_id, name, wrapup in conn.execute("SELECT id, name, wrapup FROM agents ORDER BY id")
+            Agent(agent_id, name, dict(agent_skills[agent_id]), dict(penalties[agent_id]), wrapup, team)
+            for agent_id, name, wrapup, team in conn.execute("SELECT id, name, wrapup, team FROM agents ORDER BY id")
         )
         dids = tuple(Did(*row) for row in conn.execute("SELECT number, queue, flow, priority FROM dids ORDER BY number"))
         language = get_setting(conn, "language", "en") or "en"

@@ -16,6 +16,7 @@ from appliance.clock import iso
 from appliance.errors import InvalidInput, NotFound
 from appliance.model import SKILL_LEVELS, STRATEGIES, Agent, PenaltyRule, Queue, parse_name
 from appliance.store._rows import check_whole, exists, grouped, require, require_new
+from appliance.store.teams import require_team
 
 __all__ = (
     "CALLBACK_KEYS",
@@ -77,9 +78,11 @@ def add_agent(conn: apsw.Connection, agent: Agent) -> None:
     _check_wrapup(agent.wrapup)
     with conn:
         require_new(conn, "agent", agent.id)
+        if agent.team is not None:
+            require_team(conn, agent.team)
         conn.execute(
-            "INSERT INTO agents (id, name, wrapup, created_at) VALUES (?, ?, ?, ?)",
-            (agent.id, agent.name, agent.wrapup, iso(time.time())),
+            "INSERT INTO agents (id, name, wrapup, team, created_at) VALUES (?, ?, ?, ?, ?)",
+            (agent.id, agent.name, agent.wrapup, agent.team, iso(time.time())),
         )
         conn.executemany(
             "INSERT INTO agent_skills (agent_id, skill, level) VALUES (?, ?, ?)",

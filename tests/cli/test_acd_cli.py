@@ -102,7 +102,7 @@ def test_agent_skills_penalties_and_wrapup(branch):
     assert branch.cli("agent", "penalty", "bob", "cards", "1").stdout == "Agent bob has penalty 1 in queue cards.\n"
     assert "Agent bob wrap-up: 45 s after every call." in branch.cli("agent", "set", "bob", "--wrapup", "45").stdout
     view = cli_json(branch, "agent", "show", "bob")
-    assert view["agent"] == {"id": "bob", "name": "Bob Wu", "skills": {"general": 6, "cards": 5}, "penalties": {"cards": 1}, "wrapup": 45}
+    assert view["agent"] == {"id": "bob", "name": "Bob Wu", "skills": {"general": 6, "cards": 5}, "penalties": {"cards": 1}, "wrapup": 45, "team": None}
     assert view["queues"] == [{"queue": "general", "penalty": 0, "wrapup": 45}, {"queue": "cards", "penalty": 1, "wrapup": 45}]
     branch.cli("agent", "set", "bob", "--wrapup-default")
     text = branch.cli("agent", "show", "bob").stdout
