@@ -129,7 +129,7 @@ class _App:
     async def run(self) -> int:
         running = await self._start()
         services = self._services(running)
-        self.live = services.live  # live queue statistics: told after every event and timer tick
+        self.screens = services  # live screens (statistics, desktops): told after every event and timer tick
         http = Granian(
             create_app(services),
             address=self.options.bind,
@@ -223,7 +223,7 @@ class _App:
             except Exception:  # one bad event must not stop the switchboard
                 log.exception("handling %s failed", type(event).__name__)
             running.wake.set()
-            self.live.notify()
+            self.screens.notify()
 
     async def _run_timers(self, running: _Running) -> None:
         while True:
@@ -238,7 +238,7 @@ class _App:
                 running.switchboard.tick()
             except Exception:
                 log.exception("the switchboard's timers failed")
-            self.live.notify()
+            self.screens.notify()
 
     async def _watch_config(self, running: _Running) -> None:
         seen = data_version(running.conn)
@@ -272,7 +272,7 @@ class _App:
         with running.conn:
             append_event(running.conn, now(), "server_stopped")
         await running.http.close()
-        await self.live.close()  # open WebSockets end, so the web server can stop
+        await self.screens.close()  # open WebSockets end, so the web server can stop
         http.stop()
         await asyncio.gather(*tasks, return_exceptions=True)
         self.data.clear_run_info()

@@ -190,16 +190,23 @@ class Distributor:
             1 for a in self._agents.values() if a.agent_id in members and a.status is not AgentStatus.LOGGED_OUT and a.phone_ok
         )
 
+    def queues_of(self, agent_id: str) -> list[str]:
+        """The queues whose skills the agent holds, by name."""
+        return sorted(name for name, members in self._members.items() if agent_id in members)
+
     def logged_in(self) -> int:
         return sum(1 for a in self._agents.values() if a.status is not AgentStatus.LOGGED_OUT)
 
     def enqueue(
         self, call_id: str, queue_name: str, now: float, *, priority: int = 0, arrived: float | None = None,
-        skill: tuple[str, int] | None = None,
+        skill: tuple[str, int] | None = None, agent: str | None = None,
     ) -> list[Action]:
-        """A caller joins a queue (or moves to it by overflow, keeping `arrived`). `skill`: one more
-        skill (name, minimum level) the answering agent must have, beyond the queue's."""
+        """A caller joins a queue (or moves to it by overflow or a transfer, keeping `arrived`).
+        `skill`: one more skill (name, minimum level) the answering agent must have, beyond the
+        queue's; `agent`: only this agent may answer (a transfer to them)."""
         queue = self._queue(queue_name)
+        if agent is not None:
+            self._transfer_target(agent)
         on_line = [c for c in self._waiting.values() if c.queue == queue.name and c.on_line]
         if queue.max_callers and len(on_line) >= queue.max_callers:
             return [Exit(call_id, "full", queue.overflow)]
@@ -208,17 +215,23 @@ class Distributor:
         self._seq += 1
         start = now if arrived is None else arrived
         self._waiting[call_id] = WaitingCall(call_id, queue.name, start, now, self._seq, priority, now + queue.max_wait,
-                                             skill=skill)
+                                             skill=skill, agent=agent)
         return self._dispatch(now)
+
+    def _transfer_target(self, agent_id: str) -> None:
+        state = self.agent(agent_id)
+        if state.status is AgentStatus.LOGGED_OUT:
+            raise Conflict(f"agent {agent_id!r} is not signed in: transfer to a queue, or to someone signed in.")
 
     def add_callback(
         self, call_id: str, queue_name: str, number: str, now: float, *,
-        arrived: float, priority: int = 0, attempts: int = 0, not_before: float = 0.0,
+        arrived: float, priority: int = 0, attempts: int = 0, not_before: float = 0.0, agent: str | None = None,
     ) -> list[Action]:
-        """A callback request from the store (after a restart) joins with its original place."""
+        """A callback request joins with its original place (also after a restart). `agent`: an
+        agent's own scheduled callback, offered to them only, from `not_before` on."""
         self._seq += 1
         call = WaitingCall(call_id, queue_name, arrived, now, self._seq, priority, NEVER, callback=number,
-                           attempts=attempts, not_before=not_before)
+                           attempts=attempts, not_before=not_before, agent=agent)
         self._waiting[call_id] = call
         return self._dispatch(now)
 
@@ -276,6 +289,30 @@ class Distributor:
                 actions += self._release_ringing(self._agents[agent_id], call, now, OfferOutcome.CALLER_LEFT)
         actions += self._end_talk(call_id, now)
         return actions + self._dispatch(now)
+
+    def dial_callback(self, agent_id: str, call_id: str, now: float) -> list[Action]:
+        """The agent clicked Dial on a waiting callback: their phone rings for it now, whatever its
+        turn. A paused agent returns to that pause when the callback is over."""
+        call = self._waiting.get(call_id)
+        if call is None or call.on_line:
+            raise NotFound(f"callback {call_id!r} is not waiting: it was dialled already or has ended.")
+        if call.offered_to:
+            raise Conflict(f"callback {call_id!r} is ringing an agent now.")
+        if call.agent not in (None, agent_id):
+            raise Conflict(f"callback {call_id!r} was scheduled by agent {call.agent!r}: only they can dial it.")
+        state = self._logged_in(agent_id)
+        if state.status not in (AgentStatus.READY, AgentStatus.NOT_READY):
+            raise Conflict(f"agent {agent_id!r} is {state.status.value}: dial the callback when the call is over.")
+        if state.status is AgentStatus.NOT_READY:
+            state.pause_after_call = state.reason
+        call.not_before = 0.0
+        return self._offer(call, self._queue(call.queue), [state], now)
+
+    def transfer_out(self, call_id: str, now: float) -> list[Action]:
+        """The agent passed the caller on (a blind transfer): their part ends, the caller stays."""
+        if call_id not in self._talking:
+            raise Conflict(f"call {call_id!r} is not talking to an agent: there is nothing to transfer.")
+        return [*self._end_talk(call_id, now), *self._dispatch(now)]
 
     def agent_hung_up(self, call_id: str, now: float) -> list[Action]:
         if call_id not in self._talking:
@@ -432,6 +469,9 @@ class Distributor:
             call.ring_until = 0.0
         state.call_id = None
         actions: list[Action] = [CancelOffer(call.call_id, state.agent_id, outcome.value)] if outcome else []
+        if state.pause_after_call:  # rung from a pause (a callback they dialled): back to it
+            reason, state.pause_after_call = state.pause_after_call, None
+            return actions + self._set(state, AgentStatus.NOT_READY, now, reason=reason)
         return actions + self._set(state, AgentStatus.READY, now, keep_idle=True)
 
     def _withdraw(self, state: AgentState, now: float, outcome: OfferOutcome) -> list[Action]:

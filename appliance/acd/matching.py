@@ -8,6 +8,8 @@ Rules, in the order they apply (docs/acd.md):
 - tiers: an agent is kept for the lowest-penalty work they could take; a higher-penalty caller
   gets them only when no such work waits (`held_back` tells the distributor to try another
   round when that kept someone idle);
+- a caller meant for one agent (transferred to them, or their own scheduled callback) goes to
+  that agent only, whatever their skills and tiers;
 - a caller the IVR gave a skill of their own (a VIP tier's desk, a topic) needs an agent with it
   too, at least at its level;
 - agents not yet tried for a caller go first; when every agent who could take it has been tried,
@@ -54,7 +56,8 @@ def match_round(
     # decision under a millisecond with 100 callers waiting (bench/routing.py).
     pending = [
         c for c in waiting
-        if not c.offered_to and now >= c.not_before and not free_ids.isdisjoint(members.get(c.queue, ()))
+        if not c.offered_to and now >= c.not_before
+        and (c.agent in free_ids if c.agent else not free_ids.isdisjoint(members.get(c.queue, ())))
     ]
     if not free or not pending:
         return [], False
@@ -93,6 +96,9 @@ def _candidates(
 ) -> list[Candidate]:
     if queue is None:  # removed while callers waited: they wait out their max wait
         return []
+    if call.agent is not None:  # meant for one agent: their skills and tier do not matter
+        return [(state, agent, 0) for state in free if state.agent_id == call.agent
+                if (agent := config.agent(state.agent_id)) is not None]
     penalties = members.get(queue.name, {})
     limit = queue.penalty_limit(now - call.arrived)
     options: list[Candidate] = []

@@ -39,6 +39,7 @@ class WaitingCall(msgspec.Struct):
     not_before: float = 0.0  # a callback whose last try failed waits for its retry time
     attempts: int = 0  # callback tries so far
     skill: tuple[str, int] | None = None  # beyond the queue's skills: one this caller needs (set by the IVR)
+    agent: str | None = None  # only this agent may take it: a transfer to them, or their own scheduled callback
 
     @property
     def on_line(self) -> bool:

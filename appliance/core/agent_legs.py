@@ -48,6 +48,10 @@ class AgentLegs:
     def owner(self, leg_id: str) -> tuple[str, str] | None:
         return self._owners.get(leg_id)
 
+    def leg_of(self, call_id: str, agent_id: str) -> str | None:
+        """The agent's live leg for this call (ringing or answered), if any."""
+        return next((leg for leg, owner in self._owners.items() if owner == (call_id, agent_id)), None)
+
     def any_ringing(self, call_id: str) -> bool:
         return any(key[0] == call_id for key in self._ringing)
 

@@ -48,8 +48,7 @@ class CallbackCalls:
 
     def requested(self, request: CallbackRequest, via: str, waited: float, now: float) -> None:
         """A caller asked for a callback (queue key, overflow offer or IVR): stored, and remembered."""
-        save_callback_request(self._conn, request.call_id, request.queue, request.number, request.priority,
-                              request.arrived, now)
+        save_callback_request(self._conn, request, now)
         self.remember(request)
         append_event(self._conn, now, "callback_requested", call_id=request.call_id, queue=request.queue,
                      number=request.number, waited=waited, via=via)

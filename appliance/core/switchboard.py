@@ -34,7 +34,9 @@ from appliance.core.agent_legs import AgentLegs
 from appliance.core.agent_log import log_agent_change, seconds
 from appliance.core.callbacks import CallbackCalls
 from appliance.core.ivr_calls import Handoff, IvrCalls
+from appliance.core.outside_transfers import OutsideTransfers
 from appliance.core.prompts import PromptLibrary
+from appliance.errors import Conflict, InvalidInput, NotFound
 from appliance.ivr.actions import EndCall, EnterQueue, HttpPost, RequestCallback
 from appliance.model import BranchConfig
 from appliance.store.callbacks import CallbackRequest, open_callbacks, update_callback
@@ -59,7 +61,7 @@ from appliance.telephony.messages import (
     RecordingStopped,
 )
 
-__all__ = ("Switchboard",)
+__all__ = ("CallView", "Switchboard")
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +77,7 @@ OVERFLOW_KEY_WAIT_S = 8.0  # how long a caller offered a callback at overflow ha
 class _LiveCall(msgspec.Struct):
     record: CallRecord
     arrived: float
-    # welcome | ivr -> queued -> talking [-> survey] | leaving | callback-offer -> ended
+    # welcome | ivr -> queued -> talking [-> survey | -> queued (transfer) | -> outside] | leaving | callback-offer -> ended
     phase: str = "welcome"
     priority: int = 0
     skill: tuple[str, int] | None = None  # set by the IVR: the agent must have it too
@@ -86,7 +88,23 @@ class _LiveCall(msgspec.Struct):
     next_announcement: float | None = None
     key_deadline: float = 0.0  # callback-offer: when the offer lapses
     talk_started: float = 0.0
+    held_since: float = 0.0  # the agent put the caller on hold (music) at this time; 0 when not held
     released_by_us: str | None = None  # ended_by when the appliance ends the caller's leg
+
+
+class CallView(msgspec.Struct, frozen=True):
+    """What the desktop shows of a live caller."""
+
+    call_id: str
+    caller: str
+    queue: str | None
+    phase: str
+    arrived: float
+    entered: float  # the current queue
+    talk_started: float
+    held_since: float
+    customer_ref: str | None
+    flow: str | None
 
 
 class Switchboard:
@@ -113,6 +131,7 @@ class Switchboard:
         self.callbacks = CallbackCalls(conn, send)
         self.ivr = IvrCalls(conn, send, prompts, recordings, start_http)
         self.ivr.configure(config)
+        self.outside = OutsideTransfers(conn, send)
         self.listeners: list[Callable[[AgentChanged], None]] = []
         self._restore_callbacks()
 
@@ -123,6 +142,10 @@ class Switchboard:
         self.ivr.configure(config)
         now = self._clock()
         self._apply(self.distributor.configure(config, now), now)
+
+    @property
+    def config(self) -> BranchConfig:
+        return self._config
 
     def _agent_command(self, method: Callable[..., list[Action]], agent_id: str, *args: object) -> AgentState:
         now = self._clock()
@@ -151,7 +174,7 @@ class Switchboard:
 
     def live_calls(self) -> int:
         """Legs in use or about to be, besides those kept for logged-in agents' phones."""
-        return len(self._calls) + self.callbacks.live() + self.ivr.transfer_legs()
+        return len(self._calls) + self.callbacks.live() + self.ivr.transfer_legs() + self.outside.live()
 
     def hang_up_all(self, reason: str) -> None:
         """Shutdown: every live call ends, and its record says the appliance ended it and why."""
@@ -163,7 +186,8 @@ class Switchboard:
     def next_deadline(self) -> float | None:
         now = self._clock()
         times = [
-            t for t in (self.distributor.next_deadline(now), self.callbacks.next_deadline(), self.ivr.next_deadline())
+            t for t in (self.distributor.next_deadline(now), self.callbacks.next_deadline(), self.ivr.next_deadline(),
+                        self.outside.next_deadline())
             if t is not None
         ]
         for call in self._calls.values():
@@ -185,6 +209,7 @@ class Switchboard:
                 self._send(Hangup(leg_id))  # the customer did not answer in time
             for call_id, handoffs in self.ivr.tick(now).items():
                 self._ivr_handoffs(call_id, handoffs, now)
+            self.outside.tick(now)
         self._apply(self.distributor.tick(now), now)
 
     # ---- telephony events -----------------------------------------------------------------------
@@ -266,6 +291,9 @@ class Switchboard:
         if self.ivr.owns_leg(leg_id):
             self.ivr.transfer_answered(leg_id, now)
             return
+        if self.outside.owns(leg_id):
+            self.outside.answered(leg_id, now)
+            return
         owner = self._agent_legs.owner(leg_id)
         if owner is not None:
             self._apply(self.distributor.offer_answered(*owner, now), now)
@@ -285,10 +313,13 @@ class Switchboard:
             self._customer_leg_ended(call_id, event, now)
         elif self.ivr.owns_leg(event.leg_id):
             self._ivr_handoffs(*self.ivr.transfer_ended(event, now), now)
+        elif self.outside.owns(event.leg_id):
+            self._outside_leg_ended(event, now)
 
     def _caller_leg_ended(self, call: _LiveCall, event: LegEnded, now: float) -> None:
         # Phones still ringing for this caller stop with the distributor's CancelOffer below.
         self._agent_legs.hang_up(call.agent_leg)
+        self.outside.caller_left(call.record.id)
         ended_by = call.released_by_us or "caller"
         self.ivr.forget(call.record.id, now)
         if call.phase == "ivr" and ended_by == "caller" and not call.record.exit_reason:
@@ -359,7 +390,7 @@ class Switchboard:
 
     # ---- callers in queues ------------------------------------------------------------------------
 
-    def _enqueue(self, call: _LiveCall, queue_name: str, now: float) -> None:
+    def _enqueue(self, call: _LiveCall, queue_name: str, now: float, agent: str | None = None) -> None:
         call.phase, call.entered = "queued", now
         call.visited.append(queue_name)
         call.record.queue = queue_name
@@ -368,7 +399,7 @@ class Switchboard:
         append_event(self._conn, now, "call_queued", call_id=call.record.id, queue=queue_name, priority=call.priority)
         self._send(MusicOnHold(call.record.id))
         self._apply(self.distributor.enqueue(call.record.id, queue_name, now, priority=call.priority,
-                                             arrived=call.arrived, skill=call.skill), now)
+                                             arrived=call.arrived, skill=call.skill, agent=agent), now)
         queue = self._config.queue(queue_name)
         if call.phase == "queued" and queue is not None:
             call.next_announcement = announce.first_announcement_at(queue, now)
@@ -404,7 +435,8 @@ class Switchboard:
         self._apply(actions, now)
 
     def _callback_requested(self, call: _LiveCall, queue: str, number: str, via: str, now: float) -> None:
-        request = CallbackRequest(call.record.id, queue, number, call.priority, call.arrived)
+        request = CallbackRequest(call.record.id, queue, number, call.priority, call.arrived,
+                                  source="ivr" if via == "ivr" else "queue")
         self.callbacks.requested(request, via, seconds(now - call.entered) if call.entered else 0.0, now)
         call.record.exit_reason = "callback"
 
@@ -562,5 +594,126 @@ class Switchboard:
             self.callbacks.remember(request)
             self._apply(self.distributor.add_callback(
                 request.call_id, request.queue, request.number, now, arrived=request.arrived,
-                priority=request.priority, attempts=request.attempts, not_before=request.not_before), now)
+                priority=request.priority, attempts=request.attempts, not_before=request.not_before,
+                agent=request.owner), now)
 
+
+    # ---- call control from the agent's desktop ----------------------------------------------------
+
+    def call_view(self, call_id: str | None) -> CallView | None:
+        call = self._calls.get(call_id or "")
+        if call is None:
+            return None
+        record = call.record
+        return CallView(record.id, record.caller, record.queue, call.phase, call.arrived, call.entered,
+                        call.talk_started, call.held_since, record.customer_ref, record.flow)
+
+    def schedule_callback(self, agent_id: str, call_id: str, queue: str | None, number: str, due: float,
+                          notes: str) -> str:
+        """The agent's own callback, offered to them only from `due` on (or when they click Dial).
+        The caller's transaction saves it with the wrap-up that scheduled it."""
+        if (why := self.outside.check(self._config, number)) is not None:
+            raise InvalidInput(f"cannot call back {number!r}: {why}")
+        queue = queue if queue and self._config.queue(queue) else None
+        if queue is None:
+            raise InvalidInput("this call has no queue to schedule its callback in.")
+        now = self._clock()
+        taken = self._conn.execute("SELECT count(*) FROM callbacks WHERE id LIKE ?", (f"{call_id}~sched%",)).fetchone()
+        request = CallbackRequest(f"{call_id}~sched{taken[0] + 1}", queue, number, 0, now, not_before=due,
+                                  source="agent", owner=agent_id, notes=notes or None)
+        # Its own call record: offers and attempts hang off a call, as a caller's callback's do.
+        save_call(self._conn, CallRecord(request.call_id, number, "callback", iso(now), queue=queue, agent_id=agent_id,
+                                         ended_at=iso(now), ended_by="agent", end_reason="callback scheduled",
+                                         exit_reason="callback"))
+        self.callbacks.requested(request, "agent", 0.0, now)
+        self._apply(self.distributor.add_callback(request.call_id, queue, number, now, arrived=now,
+                                                  not_before=due, agent=agent_id), now)
+        return request.call_id
+
+    def dial_callback(self, agent_id: str, callback_id: str) -> AgentState:
+        return self._agent_command(self.distributor.dial_callback, agent_id, callback_id)
+
+    def hold(self, agent_id: str) -> AgentState:
+        call = self._talking_call(agent_id)
+        if call.held_since:
+            raise Conflict("the caller is on hold already: resume the call first.")
+        now = self._clock()
+        call.held_since = now
+        with self._conn:
+            append_event(self._conn, now, "call_held", call_id=call.record.id, queue=call.record.queue, agent_id=agent_id)
+        self._send(MusicOnHold(call.record.id))
+        return self.distributor.agent(agent_id)
+
+    def resume(self, agent_id: str) -> AgentState:
+        call = self._talking_call(agent_id)
+        if not call.held_since:
+            raise Conflict("the caller is not on hold.")
+        now = self._clock()
+        with self._conn:
+            append_event(self._conn, now, "call_resumed", call_id=call.record.id, queue=call.record.queue,
+                         agent_id=agent_id, held=seconds(now - call.held_since))
+        call.held_since = 0.0
+        self._send(Bridge(call.record.id, call.agent_leg or ""))
+        return self.distributor.agent(agent_id)
+
+    def hang_up(self, agent_id: str) -> AgentState:
+        """End the agent's conversation from the desktop, as if they hung up their phone."""
+        state = self.distributor.agent(agent_id)
+        leg = self._agent_legs.leg_of(state.call_id or "", agent_id) if state.status.value == "on_call" else None
+        if leg is None:
+            raise Conflict(f"agent {agent_id!r} is not on a call: there is nothing to hang up.")
+        self._send(Hangup(leg))  # its LegEnded ends the call the way a hang-up on the phone does
+        return state
+
+    def transfer(self, agent_id: str, to: str, target: str) -> AgentState:
+        """A blind transfer: the caller goes to a queue, one agent, or an outside number."""
+        call = self._talking_call(agent_id)
+        target = target.strip()
+        self._check_transfer(agent_id, to, target)
+        now = self._clock()
+        with self._conn:
+            actions = self.distributor.transfer_out(call.record.id, now)
+            self._agent_legs.hang_up(call.agent_leg)
+            call.agent_leg, call.held_since = None, 0.0
+            append_event(self._conn, now, "call_transferred", call_id=call.record.id, queue=call.record.queue,
+                         agent_id=agent_id, to=to, target=target, talk=seconds(now - call.talk_started))
+            self._apply(actions, now)
+            if to == "number":
+                call.phase = "outside"
+                self._send(MusicOnHold(call.record.id))
+                self.outside.dial(self._config, call.record.id, call.record.caller, target, now)
+            else:
+                queue = target if to == "queue" else call.record.queue or ""
+                self._enqueue(call, queue, now, agent=target if to == "agent" else None)
+        return self.distributor.agent(agent_id)
+
+    def _check_transfer(self, agent_id: str, to: str, target: str) -> None:
+        if to == "queue" and self._config.queue(target) is None:
+            raise NotFound(f"there is no queue {target!r}: pick one of the branch's queues.")
+        if to == "agent":
+            if target == agent_id:
+                raise InvalidInput("you cannot transfer a call to yourself.")
+            if self.distributor.agent(target).status.value == "logged_out":
+                raise Conflict(f"agent {target!r} is not signed in: transfer to a queue, or to someone signed in.")
+        if to == "number" and (why := self.outside.check(self._config, target)) is not None:
+            raise InvalidInput(f"cannot transfer to {target!r}: {why}")
+        if to not in ("queue", "agent", "number"):
+            raise InvalidInput(f"transfer to {to!r}? Use queue, agent or number.")
+
+    def _talking_call(self, agent_id: str) -> _LiveCall:
+        state = self.distributor.agent(agent_id)
+        call = self._calls.get(state.call_id or "") if state.status.value == "on_call" else None
+        if call is None or call.phase != "talking" or call.agent_leg is None:
+            raise Conflict(f"agent {agent_id!r} is not talking to a caller: hold and transfer work on a live call.")
+        return call
+
+    def _outside_leg_ended(self, event: LegEnded, now: float) -> None:
+        call_id, answered = self.outside.ended(event.leg_id, event.reason or f"status {event.status}", now)
+        call = self._calls.get(call_id)
+        if call is None:
+            return
+        if answered:  # the outside party hung up: the caller's call is over too
+            call.released_by_us, call.record.end_reason = "system", "the transferred call ended"
+            self._send(Hangup(call_id))
+        else:  # nobody took it: back to the queue they came from, in their place
+            self._enqueue(call, call.record.queue or "", now)

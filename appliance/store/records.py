@@ -8,8 +8,9 @@ import apsw
 import msgspec
 
 from appliance.clock import iso
+from appliance.errors import NotFound
 
-__all__ = ("CallRecord", "append_event", "list_calls", "list_events", "record_offer", "save_call")
+__all__ = ("CallRecord", "append_event", "get_call", "list_calls", "list_events", "record_offer", "save_call")
 
 
 class CallRecord(msgspec.Struct):
@@ -35,10 +36,11 @@ class CallRecord(msgspec.Struct):
     flow_version: int | None = None
     language: str | None = None  # the language the caller heard last
     customer_ref: str | None = None  # who the IVR's lookup found
-    offers: list[dict[str, Any]] = []
+    offers: list[dict[str, Any]] = []  # read with the record, never written from it
+    wrapups: list[dict[str, Any]] = []  # each agent's disposition, notes and FCR (store/wrapups.py writes them)
 
 
-_CALL_COLUMNS = tuple(f for f in CallRecord.__struct_fields__ if f != "offers")
+_CALL_COLUMNS = tuple(f for f in CallRecord.__struct_fields__ if f not in ("offers", "wrapups"))
 
 
 def save_call(conn: apsw.Connection, record: CallRecord) -> None:
@@ -76,20 +78,41 @@ def append_event(
     )
 
 
-def list_calls(conn: apsw.Connection, limit: int) -> list[CallRecord]:
+def list_calls(conn: apsw.Connection, limit: int, *, agents: set[str] | None = None) -> list[CallRecord]:
+    """The newest calls; with `agents`, only calls taken by one of them."""
+    where, params = "", ()
+    if agents is not None:
+        where, params = f"WHERE agent_id IN ({', '.join('?' * len(agents)) or 'NULL'})", tuple(sorted(agents))
     rows = conn.execute(
-        f"SELECT {', '.join(_CALL_COLUMNS)} FROM calls ORDER BY arrived_at DESC, id DESC LIMIT ?", (limit,)
+        f"SELECT {', '.join(_CALL_COLUMNS)} FROM calls {where} ORDER BY arrived_at DESC, id DESC LIMIT ?",
+        (*params, limit),
     ).fetchall()
-    records = [CallRecord(**dict(zip(_CALL_COLUMNS, row))) for row in rows]
-    for record in records:
-        record.offers = [
-            {"agent_id": a, "seat": s, "offered_at": o, "ended_at": e, "outcome": r}
-            for a, s, o, e, r in conn.execute(
-                "SELECT agent_id, seat, offered_at, ended_at, outcome FROM call_offers WHERE call_id = ? ORDER BY id",
-                (record.id,),
-            )
-        ]
-    return records
+    return [_with_details(conn, CallRecord(**dict(zip(_CALL_COLUMNS, row)))) for row in rows]
+
+
+def get_call(conn: apsw.Connection, call_id: str) -> CallRecord:
+    row = conn.execute(f"SELECT {', '.join(_CALL_COLUMNS)} FROM calls WHERE id = ?", (call_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"there is no call {call_id!r}.")
+    return _with_details(conn, CallRecord(**dict(zip(_CALL_COLUMNS, row))))
+
+
+def _with_details(conn: apsw.Connection, record: CallRecord) -> CallRecord:
+    record.offers = [
+        {"agent_id": a, "seat": s, "offered_at": o, "ended_at": e, "outcome": r}
+        for a, s, o, e, r in conn.execute(
+            "SELECT agent_id, seat, offered_at, ended_at, outcome FROM call_offers WHERE call_id = ? ORDER BY id",
+            (record.id,),
+        )
+    ]
+    record.wrapups = [
+        {"agent_id": a, "disposition": d, "notes": n, "fcr": bool(f), "callback_id": cb, "at": at}
+        for a, d, n, f, cb, at in conn.execute(
+            "SELECT agent_id, disposition, notes, fcr, callback_id, at FROM wrapups WHERE call_id = ? ORDER BY at",
+            (record.id,),
+        )
+    ]
+    return record
 
 
 def list_events(conn: apsw.Connection, *, limit: int = 1000, kind: str | None = None) -> list[dict[str, Any]]:

@@ -1,34 +1,34 @@
-"""The Litestar app: health, agent state and call records over JSON, one error shape for all."""
+"""The Litestar app: health, sign-in, the agent desktop, agent state and call records over JSON,
+the desktop's page, and one error shape for every failure. Who may do what: `auth.py`."""
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncGenerator
 from typing import Any
 
 from litestar import Litestar, Request, Response, get, post
-from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency, Provide
-from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException, WebSocketException
+from litestar.exceptions import HTTPException, PermissionDeniedException, ValidationException
 from litestar.handlers import websocket_stream
-from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware.base import DefineMiddleware
 from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.response import Redirect
+from litestar.static_files import create_static_files_router
 
 from appliance.acd.distributor import AgentState
 from appliance.clock import iso
 from appliance.errors import BranchlineError, InvalidInput
-from appliance.store.records import CallRecord, list_calls
-from appliance.store.users import check_password, issue_token, user_for_token
-from appliance.web.schemas import (
-    AgentView,
-    ErrorBody,
-    LoginBody,
-    PauseBody,
-    QueueStatsReport,
-    SessionBody,
-    SessionView,
-)
+from appliance.resources import web_dir
+from appliance.store.audit import audit
+from appliance.store.records import CallRecord, get_call, list_calls
+from appliance.store.users import Account
+from appliance.web.auth import PUBLIC_PATHS, SessionAuth, at_least, may_see_agent
+from appliance.web.desktop_routes import DESKTOP_ROUTES
+from appliance.web.schemas import AgentView, ErrorBody, LoginBody, PauseBody, QueueStatsReport
 from appliance.web.services import Services
+from appliance.web.session_routes import SESSION_ROUTES
 
 __all__ = ("create_app",)
 
@@ -38,32 +38,22 @@ log = logging.getLogger(__name__)
 ServicesDep = NamedDependency[Services]
 
 MAX_CALLS_LISTED = 1000
-WS_UNAUTHORIZED = 4401  # 4000 + the HTTP status, as Litestar closes WebSockets on errors
 
 
-def _bearer_token(connection: ASGIConnection) -> str | None:
-    header = connection.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() == "bearer" and token.strip():
-        return token.strip()
-    # A browser cannot set headers on a WebSocket: there, and only there, ?token= is accepted too.
-    if connection.scope["type"] == "websocket":
-        return connection.query_params.get("token") or None
-    return None
+def _agent_for(request: Request, services: Services, agent_id: str) -> str:
+    """The agent id, when the signed-in user may see and act for that agent (else 403)."""
+    if not may_see_agent(request.user, agent_id, services.switchboard.config):
+        raise PermissionDeniedException(f"you may not see or act for agent {agent_id!r}.")
+    return agent_id
 
 
-async def require_token(connection: ASGIConnection, _: BaseRouteHandler) -> None:
-    # Async on purpose: Litestar runs a plain-function guard on a worker thread, and the store's one
-    # connection belongs to the event loop's thread (a second thread gets ThreadingViolationError).
-    token = _bearer_token(connection)
-    services: Services = connection.app.state.services
-    if token is None or user_for_token(services.conn, token) is None:
-        if connection.scope["type"] == "websocket":
-            raise WebSocketException(
-                detail="a valid API token is required: send 'Authorization: Bearer TOKEN' or ?token=TOKEN.",
-                code=WS_UNAUTHORIZED,
-            )
-        raise NotAuthorizedException("a valid API token is required: send 'Authorization: Bearer TOKEN'.")
+def _acted(request: Request, services: Services, action: str, agent_id: str, **details: object) -> None:
+    """Changing another agent's state is an admin action: it goes to the audit log."""
+    user: Account = request.user
+    if user.agent_id != agent_id:
+        with services.conn:
+            audit(services.conn, time.time(), action, actor=user.username, target=agent_id, source="web", **details)
+    services.notify()
 
 
 def _view(state: AgentState) -> AgentView:
@@ -93,73 +83,101 @@ def healthz(services: ServicesDep) -> Response[dict[str, Any]]:
     return Response(body, status_code=200 if healthy else 503)
 
 
-@post("/api/v1/session", sync_to_thread=False, status_code=201)
-def open_session(data: JSONBody[SessionBody], services: ServicesDep) -> SessionView:
-    user = check_password(services.conn, data.username, data.password)
-    if user is None:
-        raise NotAuthorizedException("wrong username or password.")
-    user_id, role = user
-    return SessionView(issue_token(services.conn, user_id, "session"), data.username, role)
+@get("/", sync_to_thread=False)
+def home() -> Redirect:
+    return Redirect("/desktop/")
 
 
-@get("/api/v1/agents", guards=[require_token], sync_to_thread=False)
-def list_agents(services: ServicesDep) -> list[AgentView]:
-    return [_view(state) for state in services.switchboard.distributor.agents()]
+@get("/api/v1/agents", guards=[at_least("team_leader")], sync_to_thread=False)
+def list_agents(request: Request, services: ServicesDep) -> list[AgentView]:
+    """A team leader sees their team; a supervisor and an admin everyone."""
+    config = services.switchboard.config
+    return [_view(s) for s in services.switchboard.distributor.agents() if may_see_agent(request.user, s.agent_id, config)]
 
 
-@get("/api/v1/agents/{agent_id:str}", guards=[require_token], sync_to_thread=False)
-def show_agent(agent_id: FromPath[str], services: ServicesDep) -> AgentView:
-    return _view(services.switchboard.distributor.agent(agent_id))
+@get("/api/v1/agents/{agent_id:str}", sync_to_thread=False)
+def show_agent(request: Request, agent_id: FromPath[str], services: ServicesDep) -> AgentView:
+    return _view(services.switchboard.distributor.agent(_agent_for(request, services, agent_id)))
 
 
-@post("/api/v1/agents/{agent_id:str}/login", guards=[require_token], sync_to_thread=False, status_code=200)
-def login_agent(agent_id: FromPath[str], data: JSONBody[LoginBody], services: ServicesDep) -> AgentView:
-    return _view(services.switchboard.login(agent_id, data.seat))
+@post("/api/v1/agents/{agent_id:str}/login", sync_to_thread=False, status_code=200)
+def login_agent(request: Request, agent_id: FromPath[str], data: JSONBody[LoginBody], services: ServicesDep) -> AgentView:
+    state = services.switchboard.login(_agent_for(request, services, agent_id), data.seat)
+    _acted(request, services, "agent_signed_in", agent_id, seat=data.seat)
+    return _view(state)
 
 
-@post("/api/v1/agents/{agent_id:str}/ready", guards=[require_token], sync_to_thread=False, status_code=200)
-def ready_agent(agent_id: FromPath[str], services: ServicesDep) -> AgentView:
-    return _view(services.switchboard.ready(agent_id))
+@post("/api/v1/agents/{agent_id:str}/ready", sync_to_thread=False, status_code=200)
+def ready_agent(request: Request, agent_id: FromPath[str], services: ServicesDep) -> AgentView:
+    state = services.switchboard.ready(_agent_for(request, services, agent_id))
+    _acted(request, services, "agent_made_ready", agent_id)
+    return _view(state)
 
 
-@post("/api/v1/agents/{agent_id:str}/pause", guards=[require_token], sync_to_thread=False, status_code=200)
-def pause_agent(agent_id: FromPath[str], data: JSONBody[PauseBody], services: ServicesDep) -> AgentView:
-    return _view(services.switchboard.pause(agent_id, data.reason))
+@post("/api/v1/agents/{agent_id:str}/pause", sync_to_thread=False, status_code=200)
+def pause_agent(request: Request, agent_id: FromPath[str], data: JSONBody[PauseBody], services: ServicesDep) -> AgentView:
+    state = services.switchboard.pause(_agent_for(request, services, agent_id), data.reason)
+    _acted(request, services, "agent_paused", agent_id, reason=data.reason)
+    return _view(state)
 
 
-@post("/api/v1/agents/{agent_id:str}/wrapup/end", guards=[require_token], sync_to_thread=False, status_code=200)
-def end_wrapup(agent_id: FromPath[str], services: ServicesDep) -> AgentView:
-    return _view(services.switchboard.end_wrapup(agent_id))
+@post("/api/v1/agents/{agent_id:str}/wrapup/end", sync_to_thread=False, status_code=200)
+def end_wrapup(request: Request, agent_id: FromPath[str], services: ServicesDep) -> AgentView:
+    state = services.switchboard.end_wrapup(_agent_for(request, services, agent_id))
+    _acted(request, services, "agent_wrapup_ended", agent_id)
+    return _view(state)
 
 
-@post("/api/v1/agents/{agent_id:str}/wrapup/extend", guards=[require_token], sync_to_thread=False, status_code=200)
-def extend_wrapup(agent_id: FromPath[str], services: ServicesDep) -> AgentView:
-    return _view(services.switchboard.extend_wrapup(agent_id))
+@post("/api/v1/agents/{agent_id:str}/wrapup/extend", sync_to_thread=False, status_code=200)
+def extend_wrapup(request: Request, agent_id: FromPath[str], services: ServicesDep) -> AgentView:
+    state = services.switchboard.extend_wrapup(_agent_for(request, services, agent_id))
+    _acted(request, services, "agent_wrapup_extended", agent_id)
+    return _view(state)
 
 
-@post("/api/v1/agents/{agent_id:str}/logout", guards=[require_token], sync_to_thread=False, status_code=200)
-def logout_agent(agent_id: FromPath[str], services: ServicesDep) -> AgentView:
-    return _view(services.switchboard.logout(agent_id))
+@post("/api/v1/agents/{agent_id:str}/logout", sync_to_thread=False, status_code=200)
+def logout_agent(request: Request, agent_id: FromPath[str], services: ServicesDep) -> AgentView:
+    state = services.switchboard.logout(_agent_for(request, services, agent_id))
+    _acted(request, services, "agent_signed_out", agent_id)
+    return _view(state)
 
 
-@get("/api/v1/queues/stats", guards=[require_token], sync_to_thread=False)
+@get("/api/v1/queues/stats", guards=[at_least("team_leader")], sync_to_thread=False)
 def queue_stats(services: ServicesDep, queue: FromQuery[str | None] = None) -> QueueStatsReport:
     """Every queue's live figures and today's, or one queue's with ?queue=NAME."""
     return services.queue_stats.report(queue)
 
 
-@websocket_stream("/api/v1/queues/stats/live", guards=[require_token])
+@websocket_stream("/api/v1/queues/stats/live", guards=[at_least("team_leader")])
 async def live_queue_stats(services: ServicesDep) -> AsyncGenerator[str, None]:
     """The same report as GET /api/v1/queues/stats: on connect, then whenever it changes (and every 5 s)."""
     async for payload in services.live.stream():
         yield payload.decode()
 
 
-@get("/api/v1/calls", guards=[require_token], sync_to_thread=False)
-def calls(services: ServicesDep, limit: FromQuery[int] = 50) -> list[CallRecord]:
+@get("/api/v1/calls", sync_to_thread=False)
+def calls(request: Request, services: ServicesDep, limit: FromQuery[int] = 50) -> list[CallRecord]:
+    """The newest calls the user may see: an agent their own, a team leader their team's."""
     if not 0 < limit <= MAX_CALLS_LISTED:
         raise InvalidInput(f"limit must be from 1 to {MAX_CALLS_LISTED}.", limit=limit)
-    return list_calls(services.conn, limit)
+    return list_calls(services.conn, limit, agents=_visible_agents(request.user, services))
+
+
+@get("/api/v1/calls/{call_id:str}", sync_to_thread=False)
+def show_call(request: Request, call_id: FromPath[str], services: ServicesDep) -> CallRecord:
+    record = get_call(services.conn, call_id)
+    visible = _visible_agents(request.user, services)
+    if visible is not None and record.agent_id not in visible:
+        raise PermissionDeniedException(f"call {call_id!r} was not taken by you or your team.")
+    return record
+
+
+def _visible_agents(user: Account, services: Services) -> set[str] | None:
+    """The agents whose calls the user may read; None for everyone's."""
+    config = services.switchboard.config
+    if may_see_agent(user, None, config):
+        return None
+    return {a.id for a in config.agents if may_see_agent(user, a.id, config)}
 
 
 # ---- one error shape for every failure --------------------------------------------------------
@@ -196,7 +214,11 @@ def create_app(services: Services) -> Litestar:
     app = Litestar(
         route_handlers=[
             healthz,
-            open_session,
+            home,
+            *SESSION_ROUTES,
+            *DESKTOP_ROUTES,
+            create_static_files_router("/desktop", directories=[web_dir() / "static" / "desktop"], html_mode=True,
+                                       name="desktop"),
             list_agents,
             show_agent,
             login_agent,
@@ -208,7 +230,9 @@ def create_app(services: Services) -> Litestar:
             queue_stats,
             live_queue_stats,
             calls,
+            show_call,
         ],
+        middleware=[DefineMiddleware(SessionAuth, exclude=list(PUBLIC_PATHS))],
         dependencies={"services": Provide(lambda: services, use_cache=True, sync_to_thread=False)},
         exception_handlers={
             BranchlineError: _domain_error,

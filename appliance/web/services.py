@@ -1,4 +1,4 @@
-"""What the web handlers reach: the running switchboard, the engine's health, the store and live figures."""
+"""What the web handlers reach: the running switchboard, the engine's health, the store and live pushes."""
 
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ from appliance.clock import now
 from appliance.core.switchboard import Switchboard
 from appliance.reports.queue_stats import without_clock
 from appliance.reports.service import QueueStatsService
+from appliance.web.auth import SignInLimiter
+from appliance.web.desktop_hub import DesktopHub
+from appliance.web.desktop_view import DesktopViews
 from appliance.web.live import StatsHub
 
 __all__ = ("Services",)
@@ -25,11 +28,25 @@ class Services:
     engine_health: Callable[[], dict[str, Any]]
     database_health: Callable[[], dict[str, Any]]
     queue_stats: QueueStatsService = field(init=False)
-    live: StatsHub = field(init=False)  # the server calls `live.notify()` after every event and tick
+    live: StatsHub = field(init=False)  # queue statistics pushed to wallboards and scripts
+    desktops: DesktopHub = field(init=False)  # each signed-in agent's desktop pushed to their pages
+    sign_ins: SignInLimiter = field(init=False)
 
     def __post_init__(self) -> None:
         self.queue_stats = QueueStatsService(self.conn, lambda: self.switchboard.distributor, now)
         self.live = StatsHub(self._queue_stats_snapshot)
+        self.desktops = DesktopHub(DesktopViews(self.conn, self.switchboard), now)
+        self.sign_ins = SignInLimiter()
+
+    def notify(self) -> None:
+        """Something may have changed (an engine event, a timer, a request): tell every live screen."""
+        self.live.notify()
+        self.desktops.notify()
+
+    async def close(self) -> None:
+        """Shutdown: every open WebSocket ends, so the web server can stop."""
+        await self.live.close()
+        await self.desktops.close()
 
     def _queue_stats_snapshot(self) -> tuple[bytes, bytes]:
         report = self.queue_stats.report()

@@ -1,0 +1,182 @@
+"""Accounts and sessions against the real server: lockout, CSRF, cookies, and what each role may reach."""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import socket
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from appliance.web.app import create_app
+from tests.support.desktop import DesktopSession, add_user
+
+# Every route, and who must be refused it. "role:R" — roles ranked below R get 403;
+# "own-agent" — an agent may act only for themselves, a team leader only for their team;
+# "agent-user" — needs a user linked to an agent; "public" — no sign-in; "signed-in" — any role;
+# "calls" — filtered or refused by whose calls they are (tested with real calls in test_desktop_calls).
+ACCESS = {
+    ("GET", "/healthz"): "public",
+    ("GET", "/"): "public",
+    ("POST", "/api/v1/signin"): "public",
+    ("POST", "/api/v1/session"): "public",
+    ("POST", "/api/v1/signout"): "signed-in",
+    ("GET", "/api/v1/me"): "signed-in",
+    ("PUT", "/api/v1/me/language"): "signed-in",
+    ("POST", "/api/v1/seat-binding"): "role:admin",
+    ("GET", "/api/v1/agents"): "role:team_leader",
+    ("GET", "/api/v1/agents/{agent_id:str}"): "own-agent",
+    ("POST", "/api/v1/agents/{agent_id:str}/login"): "own-agent",
+    ("POST", "/api/v1/agents/{agent_id:str}/ready"): "own-agent",
+    ("POST", "/api/v1/agents/{agent_id:str}/pause"): "own-agent",
+    ("POST", "/api/v1/agents/{agent_id:str}/wrapup/end"): "own-agent",
+    ("POST", "/api/v1/agents/{agent_id:str}/wrapup/extend"): "own-agent",
+    ("POST", "/api/v1/agents/{agent_id:str}/logout"): "own-agent",
+    ("GET", "/api/v1/queues/stats"): "role:team_leader",
+    ("WS", "/api/v1/queues/stats/live"): "role:team_leader",
+    ("GET", "/api/v1/calls"): "calls",
+    ("GET", "/api/v1/calls/{call_id:str}"): "calls",
+    ("GET", "/api/v1/desktop"): "signed-in",  # without an agent: notices only
+    ("WS", "/api/v1/desktop/live"): "signed-in",
+    ("POST", "/api/v1/desktop/login"): "agent-user",
+    ("POST", "/api/v1/desktop/ready"): "agent-user",
+    ("POST", "/api/v1/desktop/pause"): "agent-user",
+    ("POST", "/api/v1/desktop/logout"): "agent-user",
+    ("POST", "/api/v1/desktop/call/hold"): "agent-user",
+    ("POST", "/api/v1/desktop/call/resume"): "agent-user",
+    ("POST", "/api/v1/desktop/call/hangup"): "agent-user",
+    ("POST", "/api/v1/desktop/call/transfer"): "agent-user",
+    ("POST", "/api/v1/desktop/wrapup"): "agent-user",
+    ("POST", "/api/v1/desktop/callbacks/{callback_id:str}/dial"): "agent-user",
+    ("GET", "/api/v1/desktop/myday"): "agent-user",
+    ("POST", "/api/v1/notices"): "role:team_leader",
+    ("POST", "/api/v1/notices/{notice_id:int}/ack"): "signed-in",
+}
+BODIES = {"/api/v1/seat-binding": {"seat": None}, "/api/v1/notices": {"text": "hello"},
+          "/api/v1/agents/{agent_id:str}/login": {"seat": "desk-1"}, "/api/v1/agents/{agent_id:str}/pause": {"reason": "break"}}
+
+
+def _routes() -> set[tuple[str, str]]:
+    found = set()
+    for route in create_app(None).routes:
+        if route.path.startswith("/desktop"):
+            continue  # the page's static files
+        methods = getattr(route, "methods", None) or {"WS"}
+        found |= {(m, route.path) for m in methods if m not in ("HEAD", "OPTIONS")}
+    return found
+
+
+def test_every_route_has_an_access_rule():
+    assert _routes() == set(ACCESS), "a route was added or removed: give it an access rule here and a 403 test"
+
+
+@pytest.fixture
+def people(branch, server):
+    branch.cli("team", "add", "tellers")
+    branch.cli("team", "add", "loans")
+    branch.cli("team", "assign", "ann", "tellers")
+    branch.cli("team", "assign", "bob", "loans")
+    users = {
+        "alice": add_user(branch, "alice", "agent", agent="ann"),
+        "tess": add_user(branch, "tess", "team_leader", team="tellers"),
+        "sam": add_user(branch, "sam", "supervisor"),
+    }
+    branch.cli("seat", "add", "desk-1", "--phone", "sip:desk1@127.0.0.1:5999")
+    server.start()
+    sessions = {name: DesktopSession(server, name, password) for name, password in users.items()}
+    yield sessions
+    for session in sessions.values():
+        session.close()
+
+
+def _call(session: DesktopSession, method: str, path: str, agent: str = "bob") -> int:
+    path_filled = re.sub(r"\{agent_id:str\}", agent, path)
+    path_filled = re.sub(r"\{[a-z_]+:(str|int)\}", "1", path_filled)
+    body = BODIES.get(path, {})
+    return session.http.request(method, path_filled, json=body, headers={"X-CSRF-Token": session.csrf}).status_code
+
+
+@pytest.mark.parametrize("route", sorted(k for k, v in ACCESS.items() if v.startswith("role:") and k[0] != "WS"))
+def test_a_lower_role_gets_403(people, route):
+    method, path = route
+    needed = ACCESS[route].split(":", 1)[1]
+    lower = {"team_leader": ["alice"], "admin": ["alice", "tess", "sam"]}[needed]
+    for name in lower:
+        assert _call(people[name], method, path) == 403, f"{name} reached {method} {path}"
+
+
+@pytest.mark.parametrize("route", sorted(k for k, v in ACCESS.items() if v == "own-agent"))
+def test_agents_and_team_leaders_are_refused_other_teams_agents(people, route):
+    method, path = route
+    assert _call(people["alice"], method, path, agent="bob") == 403
+    assert _call(people["tess"], method, path, agent="bob") == 403
+    assert _call(people["alice"], method, path, agent="ann") != 403  # her own agent
+    assert _call(people["tess"], method, path, agent="ann") != 403  # her team's
+
+
+@pytest.mark.parametrize("route", sorted(k for k, v in ACCESS.items() if v == "agent-user" and k[0] != "WS"))
+def test_desktop_routes_need_a_user_linked_to_an_agent(people, route):
+    assert _call(people["sam"], *route) == 403
+
+
+def test_websockets_refuse_lower_roles_and_strangers(people, server):
+    stats = server.url.replace("http", "ws") + "/api/v1/queues/stats/live"
+    for session, expected in ((people["alice"], 4403), (None, 4401)):
+        cookies = session.http.cookies if session else {}
+        code = _ws_close_code(stats, cookies)
+        assert code == expected
+
+
+def _ws_close_code(url: str, cookies) -> int:
+    """The close code (or HTTP status) a WebSocket handshake with these cookies ends with."""
+    parts = urlsplit(url)
+    cookie = "; ".join(f"{k}={v}" for k, v in dict(cookies).items())
+    with socket.create_connection((parts.hostname, parts.port), timeout=5) as sock:
+        key = base64.b64encode(os.urandom(16)).decode()
+        sock.sendall((f"GET {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                      f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\nCookie: {cookie}\r\n\r\n").encode())
+        data = b""
+        while b"\r\n\r\n" not in data:
+            data += sock.recv(4096)
+        head, _, rest = data.partition(b"\r\n\r\n")
+        if not head.startswith(b"HTTP/1.1 101"):
+            return int(head.split()[1])
+        frame = rest or sock.recv(4096)
+        assert frame[0] & 0x0F == 0x8, f"expected a close frame, got {frame[:8]!r}"
+        return int.from_bytes(frame[2:4], "big")
+
+
+def test_wrong_passwords_lock_the_account_for_the_configured_time(branch, server):
+    branch.cli("user", "policy", "--max-failures", "3", "--lockout-minutes", "10")
+    password = add_user(branch, "alice", "agent", agent="ann")
+    server.start()
+    http = httpx.Client(base_url=server.url, trust_env=False)
+    for _ in range(3):
+        wrong = http.post("/api/v1/signin", json={"username": "alice", "password": "nope-nope"})
+        assert wrong.status_code == 401 and wrong.json()["message"] == "wrong username or password."
+    locked = http.post("/api/v1/signin", json={"username": "alice", "password": password})
+    assert locked.status_code == 401 and "locked until" in locked.json()["message"]
+    audit = branch.cli("audit", "--json").stdout
+    assert audit.count('"sign_in_failed"') == 4 and '"account_locked"' in audit
+    branch.cli("user", "enable", "alice")
+    assert http.post("/api/v1/signin", json={"username": "alice", "password": password}).status_code == 200
+
+
+def test_session_cookie_is_http_only_and_same_site_and_csrf_is_required(branch, server):
+    password = add_user(branch, "alice", "agent", agent="ann")
+    server.start()
+    http = httpx.Client(base_url=server.url, trust_env=False)
+    response = http.post("/api/v1/signin", json={"username": "alice", "password": password})
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie and "branchline_session=" in cookie
+    assert "csrf" not in cookie  # the CSRF token travels in the body and a header, never a cookie
+    refused = http.post("/api/v1/desktop/ready")
+    assert refused.status_code == 403 and "CSRF" in refused.json()["message"]
+    forged = http.post("/api/v1/desktop/ready", headers={"X-CSRF-Token": "guess"})
+    assert forged.status_code == 403
+    signed_out = http.post("/api/v1/signout", headers={"X-CSRF-Token": response.json()["csrf_token"]})
+    assert signed_out.status_code == 204
+    assert http.get("/api/v1/me").status_code == 401

@@ -1,0 +1,56 @@
+"""A signed-in browser session without the browser: the desktop's API over HTTP with its cookie
+and CSRF token, for tests that drive calls rather than pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from tests.support.branch import wait_until
+
+__all__ = ("DesktopSession", "add_user")
+
+
+def add_user(branch, username: str, role: str, *, agent: str | None = None, team: str | None = None,
+             password: str = "correct-horse-1") -> str:
+    args = ["user", "add", username, "--role", role, "--password-stdin"]
+    args += ["--agent", agent] if agent else []
+    args += ["--team", team] if team else []
+    import subprocess
+
+    from tests.support.branch import BRANCHLINE
+    result = subprocess.run([*BRANCHLINE, "--data", str(branch.data), *args], input=password + "\n",
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    return password
+
+
+class DesktopSession:
+    def __init__(self, server, username: str, password: str) -> None:
+        # No proxies from the environment: the server is on loopback.
+        self.http = httpx.Client(base_url=server.url, trust_env=False, timeout=5)
+        response = self.http.post("/api/v1/signin", json={"username": username, "password": password})
+        assert response.status_code == 200, response.text
+        self.me = response.json()
+        self.csrf = self.me["csrf_token"]
+
+    def post(self, path: str, body: Any = None) -> httpx.Response:
+        return self.http.post(path, json=body, headers={"X-CSRF-Token": self.csrf})
+
+    def act(self, path: str, body: Any = None) -> dict:
+        """A desktop action that must succeed; the Desktop it answers with."""
+        response = self.post(f"/api/v1/desktop/{path}", body)
+        assert response.status_code == 200, f"{path}: {response.status_code} {response.text}"
+        return response.json()
+
+    def desktop(self) -> dict:
+        response = self.http.get("/api/v1/desktop")
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def wait_for(self, predicate, what: str, timeout: float = 10) -> dict:
+        return wait_until(lambda: (d := self.desktop()) and predicate(d) and d, timeout, what)
+
+    def close(self) -> None:
+        self.http.close()
