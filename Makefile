@@ -22,7 +22,7 @@ run: $(STAMP)
 	packaging/run-demo.sh
 
 system-deps:
-	packaging/system-deps.sh sipp:sip-tester
+	packaging/system-deps.sh sipp:sip-tester chromium:chromium /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc:fonts-noto-cjk
 
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests
