@@ -9,7 +9,6 @@ import time
 import pytest
 
 from tests.support.audio import read_wav, tone_samples, tone_seconds, write_wav
-from tests.support.branch import wait_until
 
 LONG_HZ, ONE_HZ, TWO_HZ = 1700, 2300, 1900
 
