@@ -59,6 +59,8 @@ fi
 cat <<MSG
 
 The demo branch is up.
+  Agent desktop: http://127.0.0.1:$HTTP_PORT/desktop/  sign in as (user password):
+$(sed 's/^/              /' "$DATA/demo-users.txt" 2>/dev/null || echo "              (no demo users: this data directory predates them; add some with 'branchline user add')")
   Health:     curl http://127.0.0.1:$HTTP_PORT/healthz
   Agents:     .venv/bin/branchline --data $DATA agent status
   Call the bank's voice menu (DID 8000) as a VIP customer; press keys by typing "dtmf 1" + Enter:

@@ -59,6 +59,7 @@ class Distributor:
         self._phones_down: set[str] = set()  # seats whose phones do not answer pings
         self._callbacks_dialling: dict[str, WaitingCall] = {}  # agent answered; customer being dialled
         self._wrapup_started: dict[str, tuple[str, float, float]] = {}  # agent -> (queue, talk start, wrap-up start)
+        self._consulted: dict[str, tuple[AgentStatus, str]] = {}  # agent rung for a consultation -> state before it
         self._seq = 0
         self.configure(config, now=0.0)
 
@@ -307,6 +308,39 @@ class Distributor:
             state.pause_after_call = state.reason
         call.not_before = 0.0
         return self._offer(call, self._queue(call.queue), [state], now)
+
+    # ---- consultations: an agent talks to another before passing the caller on ------------------
+
+    def consult_ring(self, agent_id: str, call_id: str, now: float) -> list[Action]:
+        """Another agent's phone rings for a consultation: they are offered nothing else meanwhile."""
+        state = self._logged_in(agent_id)
+        if state.status not in (AgentStatus.READY, AgentStatus.NOT_READY):
+            raise Conflict(f"agent {agent_id!r} is {state.status.value}: consult someone free, or a queue.")
+        self._consulted[agent_id] = (state.status, state.reason)
+        return self._set(state, AgentStatus.RINGING, now, keep_idle=True, call_id=call_id)
+
+    def consult_answered(self, agent_id: str, now: float) -> list[Action]:
+        state = self._agents[agent_id]
+        return self._set(state, AgentStatus.ON_CALL, now, call_id=state.call_id)
+
+    def consult_ended(self, agent_id: str, now: float) -> list[Action]:
+        """The consultation is over without a transfer: the agent is as they were before it."""
+        status, reason = self._consulted.pop(agent_id, (AgentStatus.READY, ""))
+        state = self._agents[agent_id]
+        state.call_id = None
+        return self._set(state, status, now, reason=reason, keep_idle=True) + self._dispatch(now)
+
+    def take_over(self, call_id: str, agent_id: str, now: float) -> list[Action]:
+        """A consultation became a transfer: the consulted agent has the caller, the other wraps up."""
+        talk = self._talking.get(call_id)
+        if talk is None:
+            raise Conflict(f"call {call_id!r} is not talking to an agent: there is nothing to transfer.")
+        self._consulted.pop(agent_id, None)
+        actions = self._end_talk(call_id, now)
+        state = self._agents[agent_id]
+        state.calls_answered += 1
+        self._talking[call_id] = _Talk(agent_id, talk.queue, now, None)
+        return actions + self._dispatch(now)
 
     def transfer_out(self, call_id: str, now: float) -> list[Action]:
         """The agent passed the caller on (a blind transfer): their part ends, the caller stays."""

@@ -20,6 +20,7 @@ from appliance.store.audit import CLI_ACTOR, audit
 from appliance.store.migrations import applied_versions, available
 from appliance.store.migrations import migrate as apply_migrations
 from appliance.store.records import list_calls
+from appliance.store.teams import add_team, assign_agent
 from appliance.store.users import add_user, issue_token
 
 __all__ = ("calls", "doctor", "init", "migrate", "phone", "serve")
@@ -55,6 +56,10 @@ def init(ctx: click.Context, demo: bool, language: str) -> None:
     click.echo(f"Admin user: admin  password: {password}  (shown once; keep it safe)")
     if demo:
         _add_demo_branch(conn, PromptLibrary(data.prompts, prompts_dir()))
+        users = _add_demo_users(conn)
+        sign_ins = data.root / DEMO_USERS_FILE
+        sign_ins.write_text("".join(f"{name} {password}  ({what})\n" for name, password, what in users))
+        sign_ins.chmod(0o600)
         click.echo(
             f"Added the demo branch: trunk demo (127.0.0.1), DID {DEMO_FLOW_DID} -> voice menu demo-bank, "
             "DID 100 -> queue general, DID 101 -> queue cards, seats desk-1 and desk-2, agents a1001 and a1002, "
@@ -63,6 +68,23 @@ def init(ctx: click.Context, demo: bool, language: str) -> None:
 
 
 DEMO_FLOW_DID = "8000"  # the bank's main number: callers meet the voice menu
+DEMO_USERS_FILE = "demo-users.txt"  # the demo's sign-ins, readable by the admin only (make run prints it)
+
+
+def _add_demo_users(conn) -> list[tuple[str, str, str]]:
+    """The demo's people on the desktop: its two agents and their team leader, in team counter."""
+    add_team(conn, "counter")
+    people = [("lina", "agent", "a1001", None, "agent a1001, Li Na"),
+              ("wangwei", "agent", "a1002", None, "agent a1002, Wang Wei"),
+              ("leader", "team_leader", None, "counter", "team leader of counter")]
+    users = []
+    for agent_id in ("a1001", "a1002"):
+        assign_agent(conn, agent_id, "counter")
+    for username, role, agent_id, team, what in people:
+        password = generate_password()
+        add_user(conn, username, password, role, agent_id=agent_id, team=team)
+        users.append((username, password, what))
+    return users
 
 
 def _add_demo_branch(conn, prompts: PromptLibrary) -> None:

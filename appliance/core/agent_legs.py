@@ -48,6 +48,10 @@ class AgentLegs:
     def owner(self, leg_id: str) -> tuple[str, str] | None:
         return self._owners.get(leg_id)
 
+    def adopt(self, leg_id: str, call_id: str, agent_id: str) -> None:
+        """A leg dialled outside the offers (a consultation) becomes the agent's leg for this call."""
+        self._owners[leg_id] = (call_id, agent_id)
+
     def leg_of(self, call_id: str, agent_id: str) -> str | None:
         """The agent's live leg for this call (ringing or answered), if any."""
         return next((leg for leg, owner in self._owners.items() if owner == (call_id, agent_id)), None)

@@ -54,6 +54,10 @@ class OutsideTransfers:
         append_event(self._conn, now, "transfer_dialled", call_id=call_id, number=number, trunk=trunk, leg=leg_id)
         self._send(Dial(leg_id, uri, caller, trunk))
 
+    def adopt(self, leg_id: str, call_id: str, number: str) -> None:
+        """A consultation with an outside number became the transfer: its leg is answered already."""
+        self._legs[leg_id] = _Dialling(call_id, number, 0.0, answered=True)
+
     def owns(self, leg_id: str) -> bool:
         return leg_id in self._legs
 

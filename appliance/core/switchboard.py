@@ -33,6 +33,8 @@ from appliance.core import say
 from appliance.core.agent_legs import AgentLegs
 from appliance.core.agent_log import log_agent_change, seconds
 from appliance.core.callbacks import CallbackCalls
+from appliance.core.consultations import Consultation, Consultations
+from appliance.core.dialplan import outbound_target
 from appliance.core.ivr_calls import Handoff, IvrCalls
 from appliance.core.outside_transfers import OutsideTransfers
 from appliance.core.prompts import PromptLibrary
@@ -47,6 +49,7 @@ from appliance.telephony.messages import (
     CallArrived,
     CallRefused,
     Command,
+    Dial,
     DtmfReceived,
     EngineFailed,
     Event,
@@ -132,6 +135,7 @@ class Switchboard:
         self.ivr = IvrCalls(conn, send, prompts, recordings, start_http)
         self.ivr.configure(config)
         self.outside = OutsideTransfers(conn, send)
+        self.consultations = Consultations()
         self.listeners: list[Callable[[AgentChanged], None]] = []
         self._restore_callbacks()
 
@@ -174,7 +178,8 @@ class Switchboard:
 
     def live_calls(self) -> int:
         """Legs in use or about to be, besides those kept for logged-in agents' phones."""
-        return len(self._calls) + self.callbacks.live() + self.ivr.transfer_legs() + self.outside.live()
+        return (len(self._calls) + self.callbacks.live() + self.ivr.transfer_legs() + self.outside.live()
+                + self.consultations.live())
 
     def hang_up_all(self, reason: str) -> None:
         """Shutdown: every live call ends, and its record says the appliance ended it and why."""
@@ -187,7 +192,7 @@ class Switchboard:
         now = self._clock()
         times = [
             t for t in (self.distributor.next_deadline(now), self.callbacks.next_deadline(), self.ivr.next_deadline(),
-                        self.outside.next_deadline())
+                        self.outside.next_deadline(), self.consultations.next_deadline())
             if t is not None
         ]
         for call in self._calls.values():
@@ -210,6 +215,8 @@ class Switchboard:
             for call_id, handoffs in self.ivr.tick(now).items():
                 self._ivr_handoffs(call_id, handoffs, now)
             self.outside.tick(now)
+            for leg_id in self.consultations.unanswered_by(now):
+                self._send(Hangup(leg_id))  # its LegEnded takes the agent back to the caller
         self._apply(self.distributor.tick(now), now)
 
     # ---- telephony events -----------------------------------------------------------------------
@@ -294,6 +301,9 @@ class Switchboard:
         if self.outside.owns(leg_id):
             self.outside.answered(leg_id, now)
             return
+        if (consultation := self.consultations.of_leg(leg_id)) is not None:
+            self._consult_answered(consultation, now)
+            return
         owner = self._agent_legs.owner(leg_id)
         if owner is not None:
             self._apply(self.distributor.offer_answered(*owner, now), now)
@@ -315,11 +325,15 @@ class Switchboard:
             self._ivr_handoffs(*self.ivr.transfer_ended(event, now), now)
         elif self.outside.owns(event.leg_id):
             self._outside_leg_ended(event, now)
+        elif (consultation := self.consultations.of_leg(event.leg_id)) is not None:
+            self._consult_ended(consultation, f"{event.reason or event.status}", now)
 
     def _caller_leg_ended(self, call: _LiveCall, event: LegEnded, now: float) -> None:
         # Phones still ringing for this caller stop with the distributor's CancelOffer below.
         self._agent_legs.hang_up(call.agent_leg)
         self.outside.caller_left(call.record.id)
+        if (consultation := self.consultations.of_call(call.record.id)) is not None:
+            self._send(Hangup(consultation.leg_id))  # nobody to hand over to: its end cleans up
         ended_by = call.released_by_us or "caller"
         self.ivr.forget(call.record.id, now)
         if call.phase == "ivr" and ended_by == "caller" and not call.record.exit_reason:
@@ -705,6 +719,8 @@ class Switchboard:
         call = self._calls.get(state.call_id or "") if state.status.value == "on_call" else None
         if call is None or call.phase != "talking" or call.agent_leg is None:
             raise Conflict(f"agent {agent_id!r} is not talking to a caller: hold and transfer work on a live call.")
+        if call.record.agent_id != agent_id:  # consulted about this call: the caller is the other agent's
+            raise Conflict("this caller is still the consulting agent's: they complete the transfer to you.")
         return call
 
     def _outside_leg_ended(self, event: LegEnded, now: float) -> None:
@@ -717,3 +733,100 @@ class Switchboard:
             self._send(Hangup(call_id))
         else:  # nobody took it: back to the queue they came from, in their place
             self._enqueue(call, call.record.queue or "", now)
+
+    # ---- consultations (talk to the target first, then complete or go back) ---------------------
+
+    def consult(self, agent_id: str, to: str, target: str) -> AgentState:
+        call = self._talking_call(agent_id)
+        if self.consultations.of_call(call.record.id) is not None:
+            raise Conflict("a consultation is going on already: complete it or go back to the caller first.")
+        target, now = target.strip(), self._clock()
+        with self._conn:
+            uri, trunk, actions = self._consult_target(agent_id, call, to, target, now)
+            consultation = self.consultations.start(call.record.id, agent_id, to, target, now)
+            call.held_since = call.held_since or now
+            self._send(MusicOnHold(call.record.id))
+            append_event(self._conn, now, "consult_started", call_id=call.record.id, queue=call.record.queue,
+                         agent_id=agent_id, to=to, target=target)
+            self._send(Dial(consultation.leg_id, uri, call.record.caller, trunk))
+            self._apply(actions, now)
+        return self.distributor.agent(agent_id)
+
+    def _consult_target(self, agent_id: str, call: _LiveCall, to: str, target: str,
+                        now: float) -> tuple[str, str | None, list[Action]]:
+        """(URI, trunk, distributor actions) for dialling the consulted party."""
+        if to == "agent":
+            if target == agent_id:
+                raise InvalidInput("you cannot consult yourself.")
+            seat = self._config.seat(self.distributor.agent(target).seat or "")
+            actions = self.distributor.consult_ring(target, call.record.id, now)  # refuses a busy agent
+            assert seat is not None  # signed in, so seated
+            return seat.phone_uri, None, actions
+        if to == "number":
+            found = outbound_target(self._config, target)
+            if isinstance(found, str):
+                raise InvalidInput(f"cannot consult {target!r}: {found}")
+            return found[0], found[1], []
+        raise InvalidInput(f"consult {to!r}? Use agent or number.")
+
+    def _consult_answered(self, consultation: Consultation, now: float) -> None:
+        consultation.answered = True
+        call = self._calls.get(consultation.call_id)
+        append_event(self._conn, now, "consult_answered", call_id=consultation.call_id,
+                     agent_id=consultation.agent_id, to=consultation.to, target=consultation.target)
+        if consultation.to == "agent":
+            self._apply(self.distributor.consult_answered(consultation.target, now), now)
+        if call is not None and call.agent_leg:
+            self._send(Bridge(call.agent_leg, consultation.leg_id))
+
+    def _consult_ended(self, consultation: Consultation, reason: str, now: float) -> None:
+        """The consulted party hung up or never answered: the agent is back with the caller."""
+        self.consultations.forget(consultation.call_id)
+        append_event(self._conn, now, "consult_ended", call_id=consultation.call_id, agent_id=consultation.agent_id,
+                     to=consultation.to, target=consultation.target, reason=reason)
+        if consultation.to == "agent":
+            self._apply(self.distributor.consult_ended(consultation.target, now), now)
+        call = self._calls.get(consultation.call_id)
+        if call is not None and call.phase == "talking" and call.agent_leg:
+            call.held_since = 0.0
+            self._send(Bridge(call.record.id, call.agent_leg))
+
+    def consult_cancel(self, agent_id: str) -> AgentState:
+        call = self._talking_call(agent_id)
+        consultation = self.consultations.of_call(call.record.id)
+        if consultation is None:
+            raise Conflict("there is no consultation to leave.")
+        self._send(Hangup(consultation.leg_id))
+        with self._conn:
+            self._consult_ended(consultation, "the agent went back to the caller", self._clock())
+        return self.distributor.agent(agent_id)
+
+    def consult_complete(self, agent_id: str) -> AgentState:
+        """Hand the caller to the consulted party; the agent goes to wrap-up."""
+        call = self._talking_call(agent_id)
+        consultation = self.consultations.of_call(call.record.id)
+        if consultation is None or not consultation.answered:
+            raise Conflict("nobody has answered the consultation yet: wait, or go back to the caller.")
+        self.consultations.forget(call.record.id)
+        now = self._clock()
+        with self._conn:
+            if consultation.to == "agent":
+                actions = self.distributor.take_over(call.record.id, consultation.target, now)
+            else:
+                actions = self.distributor.transfer_out(call.record.id, now)
+            self._agent_legs.hang_up(call.agent_leg)
+            append_event(self._conn, now, "call_transferred", call_id=call.record.id, queue=call.record.queue,
+                         agent_id=agent_id, to=consultation.to, target=consultation.target, consulted=True,
+                         talk=seconds(now - call.talk_started))
+            call.held_since, call.agent_leg = 0.0, None
+            if consultation.to == "agent":
+                self._agent_legs.adopt(consultation.leg_id, call.record.id, consultation.target)
+                call.agent_leg, call.talk_started = consultation.leg_id, now
+                call.record.agent_id = consultation.target
+                save_call(self._conn, call.record)
+            else:
+                call.phase = "outside"
+                self.outside.adopt(consultation.leg_id, call.record.id, consultation.target)
+            self._send(Bridge(call.record.id, consultation.leg_id))
+            self._apply(actions, now)
+        return self.distributor.agent(agent_id)

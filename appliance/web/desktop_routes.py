@@ -127,6 +127,25 @@ def call_transfer(request: Request, data: JSONBody[TransferBody], services: Serv
     return _desktop(services, request.user)
 
 
+@post("/api/v1/desktop/call/consult", guards=[linked_to_agent], sync_to_thread=False, status_code=200)
+def call_consult(request: Request, data: JSONBody[TransferBody], services: ServicesDep) -> Response[bytes]:
+    """Put the caller on hold and ring an agent or an outside number to talk to them first."""
+    services.switchboard.consult(_agent_id(request.user), data.to, data.target)
+    return _desktop(services, request.user)
+
+
+@post("/api/v1/desktop/call/consult/complete", guards=[linked_to_agent], sync_to_thread=False, status_code=200)
+def call_consult_complete(request: Request, services: ServicesDep) -> Response[bytes]:
+    services.switchboard.consult_complete(_agent_id(request.user))
+    return _desktop(services, request.user)
+
+
+@post("/api/v1/desktop/call/consult/cancel", guards=[linked_to_agent], sync_to_thread=False, status_code=200)
+def call_consult_cancel(request: Request, services: ServicesDep) -> Response[bytes]:
+    services.switchboard.consult_cancel(_agent_id(request.user))
+    return _desktop(services, request.user)
+
+
 @post("/api/v1/desktop/wrapup", guards=[linked_to_agent], sync_to_thread=False, status_code=200)
 def submit_wrapup(request: Request, data: JSONBody[WrapupBody], services: ServicesDep) -> Response[bytes]:
     """Disposition, notes, FCR and an optional callback; ends the wrap-up if it is still running."""
@@ -197,6 +216,7 @@ def post_notice(request: Request, data: JSONBody[NoticeBody], services: Services
 
 DESKTOP_ROUTES = (
     show_desktop, live_desktop, desktop_login, desktop_ready, desktop_pause, desktop_logout,
-    call_hold, call_resume, call_hangup, call_transfer, submit_wrapup, dial_callback, my_day_figures,
+    call_hold, call_resume, call_hangup, call_transfer, call_consult, call_consult_complete, call_consult_cancel,
+    submit_wrapup, dial_callback, my_day_figures,
     acknowledge_notice, post_notice,
 )

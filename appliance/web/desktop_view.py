@@ -60,6 +60,12 @@ class IvrPart(msgspec.Struct):
     digits: str
 
 
+class ConsultPart(msgspec.Struct):
+    to: str  # agent | number
+    target: str
+    state: str  # ringing | talking
+
+
 class CallPart(msgspec.Struct):
     call_id: str
     state: str  # ringing | talking | held
@@ -72,6 +78,7 @@ class CallPart(msgspec.Struct):
     customer: CustomerPart | None
     ivr: IvrPart
     history: list[Contact]
+    consultation: ConsultPart | None = None  # the agent is talking to someone else first
 
 
 class Choice(msgspec.Struct):
@@ -198,8 +205,13 @@ class DesktopViews:
         else:
             shown = "held" if call.held_since else "talking"
             answered, waited = iso(call.talk_started), call.talk_started - call.entered
+        consultation = self._switchboard.consultations.of_call(call.call_id)
+        consult = None
+        if consultation is not None and consultation.agent_id == state.agent_id:
+            consult = ConsultPart(consultation.to, consultation.target, consultation.state)
         return CallPart(call.call_id, shown, pop.caller, pop.queue, round(max(0.0, waited), 1), iso(offered), answered,
-                        iso(call.held_since) if call.held_since else None, pop.customer, pop.ivr, pop.history)
+                        iso(call.held_since) if call.held_since else None, pop.customer, pop.ivr, pop.history,
+                        consult)
 
     def _callback_call_part(self, state: AgentState, offered: float) -> CallPart:
         row = self._conn.execute("SELECT number, queue FROM callbacks WHERE id = ?", (state.call_id,)).fetchone()

@@ -136,3 +136,49 @@ def test_hang_up_on_the_phone_ends_the_call_on_the_page_and_a_scheduled_callback
     assert (completed["call_id"], completed["agent_id"]) == (task["id"], "ann")
     talking = _talking(alice)
     assert talking["caller"] == "55501234"
+
+
+def test_consultation_with_an_agent_then_complete_hands_the_caller_over(desk, branch, server, phones, tmp_path):
+    alice, _ = desk
+    seat_agent(branch, server, "bob", "desk-2", phones("--tone", str(AGENT_HZ), user="desk2"))
+    branch.cli("agent", "pause", "bob", "--reason", "break")  # paused agents can be consulted
+    caller = _caller(phones, server, tmp_path)
+    call = _talking(alice)
+    consulting = alice.act("call/consult", {"to": "agent", "target": "bob"})
+    assert consulting["call"]["consultation"]["target"] == "bob"
+    alice.wait_for(lambda d: d["call"]["consultation"] and d["call"]["consultation"]["state"] == "talking",
+                   "bob to answer the consultation")
+    assert server.api("GET", "/api/v1/agents/bob")[1]["status"] == "on_call"
+    done = alice.act("call/consult/complete")
+    assert done["call"] is None and done["wrapup"]["call_id"] == call["call_id"]
+    caller.send("hangup")
+    [record] = branch.ended_calls(1)
+    assert record["agent_id"] == "bob"
+    [transfer] = [e for e in branch.events("call_transferred") if e["agent_id"] == "ann"]
+    assert (transfer["details"]["to"], transfer["details"]["consulted"]) == ("agent", True)
+    # bob's pause resumes after the call he took over (his wrap-up first).
+    wait_until(lambda: server.api("GET", "/api/v1/agents/bob")[1]["status"] in ("wrapup", "ready", "not_ready"), 10,
+               "bob's call to end")
+
+
+def test_consultation_with_an_outside_number_then_back_to_the_caller(desk, branch, server, phones, tmp_path):
+    alice, _ = desk
+    outside = phones("--tone", "1700", user="55507777")
+    branch.cli("trunk", "set", "local", "--outbound-proxy", f"sip:127.0.0.1:{outside.uri.rsplit(':', 1)[1]}")
+    branch.cli("dialplan", "add", "local-numbers", "--pattern", "5XXXXXXX", "--trunk", "local")
+    refused = alice.post("/api/v1/desktop/call/consult", {"to": "number", "target": "999"})
+    assert refused.status_code == 409  # not on a call yet
+    caller = _caller(phones, server, tmp_path, hangup_after=14)
+    _talking(alice)
+    alice.act("call/consult", {"to": "number", "target": "55507777"})
+    alice.wait_for(lambda d: d["call"]["consultation"] and d["call"]["consultation"]["state"] == "talking",
+                   "the outside number to answer")
+    time.sleep(2.0)  # the agent talks to the outside party; the caller hears music
+    back = alice.act("call/consult/cancel")
+    assert back["call"]["consultation"] is None and back["call"]["state"] == "talking"
+    caller.wait_for("ended", 20)
+    kinds = [e["kind"] for e in branch.events() if e["kind"].startswith("consult_")]
+    assert kinds == ["consult_started", "consult_answered", "consult_ended"]
+    samples, rate = read_wav(next((tmp_path / "heard").glob("*.wav")))
+    assert has_tone(samples, rate, MOH_HZ, min_seconds=1.0), "the caller did not hear music during the consultation"
+    assert not has_tone(samples, rate, 1700, min_seconds=0.5), "the caller heard the consultation"

@@ -398,6 +398,16 @@ function renderControls() {
   $("transfer-kind").disabled = !(talking || held);
   if (target) target.disabled = !(talking || held);
   $("btn-transfer").disabled = !(talking || held) || !target || !target.value.trim() || busy("transfer");
+  // A consultation rings a colleague or a number while the caller hears music; not a queue.
+  const consultation = current?.consultation || null;
+  $("btn-consult").disabled = !(talking || held) || Boolean(consultation) || $("transfer-kind").value === "queue"
+    || !target || !target.value.trim() || busy("consult");
+  $("consult-bar").hidden = !consultation;
+  if (consultation) {
+    $("consult-status").textContent = t(`consult.${consultation.state}`, { target: consultation.target });
+  }
+  $("btn-consult-complete").disabled = consultation?.state !== "talking" || busy("consult-complete");
+  $("btn-consult-cancel").disabled = !consultation || busy("consult-cancel");
 
   const idle = status === "ready" || status === "paused";
   $("btn-leave-seat").disabled = !idle || busy("leave");
@@ -556,6 +566,13 @@ function transfer() {
   const value = target?.value.trim();
   if (!value || $("btn-transfer").disabled) return;
   desktopAction("transfer", "/api/v1/desktop/call/transfer", { to: kind, target: value });
+}
+
+function consult() {
+  const target = $("transfer-target");
+  const value = target?.value.trim();
+  if (!value || $("btn-consult").disabled) return;
+  desktopAction("consult", "/api/v1/desktop/call/consult", { to: $("transfer-kind").value, target: value });
 }
 
 // ---------------------------------------------------------------- wrap-up
@@ -894,6 +911,11 @@ function wire() {
     renderControls();
   });
   $("btn-transfer").addEventListener("click", transfer);
+  $("btn-consult").addEventListener("click", consult);
+  $("btn-consult-complete").addEventListener("click",
+    () => desktopAction("consult-complete", "/api/v1/desktop/call/consult/complete"));
+  $("btn-consult-cancel").addEventListener("click",
+    () => desktopAction("consult-cancel", "/api/v1/desktop/call/consult/cancel"));
   $("btn-leave-seat").addEventListener("click", () => desktopAction("leave", "/api/v1/desktop/logout"));
   $("btn-signout").addEventListener("click", signOut);
 

@@ -50,6 +50,11 @@ export const dictionaries = {
     "action.resume": "Resume",
     "action.hangup": "Hang up",
     "action.transfer": "Transfer",
+    "action.consult": "Consult first",
+    "action.consult_complete": "Complete transfer",
+    "action.consult_cancel": "Back to caller",
+    "consult.ringing": "Calling {target}… the caller hears music",
+    "consult.talking": "Talking to {target}; the caller is on hold",
 
     "ws.reconnecting": "Reconnecting…",
 
@@ -221,6 +226,11 @@ export const dictionaries = {
     "action.resume": "恢复通话",
     "action.hangup": "挂断",
     "action.transfer": "转接",
+    "action.consult": "先咨询",
+    "action.consult_complete": "完成转接",
+    "action.consult_cancel": "回到来电",
+    "consult.ringing": "正在呼叫 {target}…来电方在听等待音乐",
+    "consult.talking": "正与 {target} 通话，来电方保持中",
 
     "ws.reconnecting": "正在重新连接…",
 
