@@ -3,7 +3,8 @@
 It runs on the asyncio loop. It owns the live calls' records and writes them, and every call and
 agent event, to the store as they happen (the event kinds are listed in docs/acd.md). It never
 touches pjsua2: it sends commands through `send`, which the server wires to the engine.
-Callback conversations (ring the agent, then dial the customer) live in `callbacks.py`.
+Callback conversations (ring the agent, then dial the customer) live in `callbacks.py`; what an
+agent does to their call from the desktop (hold, transfers, consultations) in `desk_calls.py`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import apsw
-import msgspec
 
 from appliance.acd import announce
 from appliance.acd.actions import (
@@ -33,12 +33,12 @@ from appliance.core import say
 from appliance.core.agent_legs import AgentLegs
 from appliance.core.agent_log import log_agent_change, seconds
 from appliance.core.callbacks import CallbackCalls
-from appliance.core.consultations import Consultation, Consultations
-from appliance.core.dialplan import outbound_target
+from appliance.core.consultations import Consultations
+from appliance.core.desk_calls import DeskCalls
 from appliance.core.ivr_calls import Handoff, IvrCalls
+from appliance.core.live_calls import LiveCall
 from appliance.core.outside_transfers import OutsideTransfers
 from appliance.core.prompts import PromptLibrary
-from appliance.errors import Conflict, InvalidInput, NotFound
 from appliance.ivr.actions import EndCall, EnterQueue, HttpPost, RequestCallback
 from appliance.model import BranchConfig
 from appliance.store.callbacks import CallbackRequest, open_callbacks, update_callback
@@ -49,7 +49,6 @@ from appliance.telephony.messages import (
     CallArrived,
     CallRefused,
     Command,
-    Dial,
     DtmfReceived,
     EngineFailed,
     Event,
@@ -64,7 +63,7 @@ from appliance.telephony.messages import (
     RecordingStopped,
 )
 
-__all__ = ("CallView", "Switchboard")
+__all__ = ("Switchboard",)
 
 log = logging.getLogger(__name__)
 
@@ -77,40 +76,7 @@ PROMPT_TAIL_S = 0.5
 OVERFLOW_KEY_WAIT_S = 8.0  # how long a caller offered a callback at overflow has to press the key
 
 
-class _LiveCall(msgspec.Struct):
-    record: CallRecord
-    arrived: float
-    # welcome | ivr -> queued -> talking [-> survey | -> queued (transfer) | -> outside] | leaving | callback-offer -> ended
-    phase: str = "welcome"
-    priority: int = 0
-    skill: tuple[str, int] | None = None  # set by the IVR: the agent must have it too
-    survey_after: bool = False  # the IVR takes the caller back when the agent hangs up
-    entered: float = 0.0  # the current queue
-    agent_leg: str | None = None  # the answered agent's leg
-    visited: list[str] = []  # queues, so overflow never loops
-    next_announcement: float | None = None
-    key_deadline: float = 0.0  # callback-offer: when the offer lapses
-    talk_started: float = 0.0
-    held_since: float = 0.0  # the agent put the caller on hold (music) at this time; 0 when not held
-    released_by_us: str | None = None  # ended_by when the appliance ends the caller's leg
-
-
-class CallView(msgspec.Struct, frozen=True):
-    """What the desktop shows of a live caller."""
-
-    call_id: str
-    caller: str
-    queue: str | None
-    phase: str
-    arrived: float
-    entered: float  # the current queue
-    talk_started: float
-    held_since: float
-    customer_ref: str | None
-    flow: str | None
-
-
-class Switchboard:
+class Switchboard(DeskCalls):
     def __init__(
         self,
         conn: apsw.Connection,
@@ -129,7 +95,7 @@ class Switchboard:
         self._leg_capacity = leg_capacity
         self._clock = clock
         self.distributor = Distributor(config)
-        self._calls: dict[str, _LiveCall] = {}
+        self._calls: dict[str, LiveCall] = {}
         self._agent_legs = AgentLegs(conn, send)
         self.callbacks = CallbackCalls(conn, send)
         self.ivr = IvrCalls(conn, send, prompts, recordings, start_http)
@@ -259,7 +225,7 @@ class Switchboard:
         if self.live_calls() >= room:
             self._refuse(record, BUSY_HERE, "no room: every leg is taken or kept for agents' phones", now)
             return
-        call = self._calls[event.leg_id] = _LiveCall(record, now, priority=did.priority)
+        call = self._calls[event.leg_id] = LiveCall(record, now, priority=did.priority)
         record.answered_at, record.priority = iso(now), did.priority
         save_call(self._conn, record)
         append_event(self._conn, now, "call_arrived", call_id=record.id, queue=record.queue, caller=event.caller,
@@ -328,7 +294,7 @@ class Switchboard:
         elif (consultation := self.consultations.of_leg(event.leg_id)) is not None:
             self._consult_ended(consultation, f"{event.reason or event.status}", now)
 
-    def _caller_leg_ended(self, call: _LiveCall, event: LegEnded, now: float) -> None:
+    def _caller_leg_ended(self, call: LiveCall, event: LegEnded, now: float) -> None:
         # Phones still ringing for this caller stop with the distributor's CancelOffer below.
         self._agent_legs.hang_up(call.agent_leg)
         self.outside.caller_left(call.record.id)
@@ -404,7 +370,7 @@ class Switchboard:
 
     # ---- callers in queues ------------------------------------------------------------------------
 
-    def _enqueue(self, call: _LiveCall, queue_name: str, now: float, agent: str | None = None) -> None:
+    def _enqueue(self, call: LiveCall, queue_name: str, now: float, agent: str | None = None) -> None:
         call.phase, call.entered = "queued", now
         call.visited.append(queue_name)
         call.record.queue = queue_name
@@ -420,7 +386,7 @@ class Switchboard:
             if self._agent_legs.any_ringing(call.record.id):  # an agent is being rung: no need to say "wait"
                 call.next_announcement = announce.next_announcement_at(queue, now)
 
-    def _announce(self, call: _LiveCall, now: float) -> None:
+    def _announce(self, call: LiveCall, now: float) -> None:
         queue = self._config.queue(call.record.queue or "")
         if queue is None:
             call.next_announcement = None
@@ -434,7 +400,7 @@ class Switchboard:
                          position=position, estimated_wait=None if wait is None else round(wait, 1))
             self._play(call.record.id, "announcement", prompts)
 
-    def _leave_for_callback(self, call: _LiveCall, via: str, now: float) -> None:
+    def _leave_for_callback(self, call: LiveCall, via: str, now: float) -> None:
         number = call.record.caller
         queue = call.record.queue or ""
         if via == "key":
@@ -448,7 +414,7 @@ class Switchboard:
         self._play(call.record.id, "callback-confirmed", say.callback_confirmed(self._language(call)))
         self._apply(actions, now)
 
-    def _callback_requested(self, call: _LiveCall, queue: str, number: str, via: str, now: float) -> None:
+    def _callback_requested(self, call: LiveCall, queue: str, number: str, via: str, now: float) -> None:
         request = CallbackRequest(call.record.id, queue, number, call.priority, call.arrived,
                                   source="ivr" if via == "ivr" else "queue")
         self.callbacks.requested(request, via, seconds(now - call.entered) if call.entered else 0.0, now)
@@ -490,7 +456,7 @@ class Switchboard:
                     self._send(Hangup(call_id, after=PROMPT_TAIL_S))
         save_call(self._conn, call.record)
 
-    def _to_survey(self, call: _LiveCall, now: float) -> None:
+    def _to_survey(self, call: LiveCall, now: float) -> None:
         """The agent hung up on a caller whose flow asked for a survey: the IVR takes them back."""
         append_event(self._conn, now, "call_completed", call_id=call.record.id, queue=call.record.queue,
                      agent_id=call.record.agent_id, by="agent", talk=seconds(now - call.talk_started))
@@ -520,7 +486,7 @@ class Switchboard:
             return
         self._say_sorry(call, "queue-full" if action.reason == "full" else "sorry")
 
-    def _say_sorry(self, call: _LiveCall, prompt: str) -> None:
+    def _say_sorry(self, call: LiveCall, prompt: str) -> None:
         call.phase, call.released_by_us = "leaving", "system"
         call.record.end_reason = call.record.end_reason or call.record.exit_reason or prompt
         self._play(call.record.id, prompt, [prompt])
@@ -593,7 +559,7 @@ class Switchboard:
                      agent_id=action.agent_id, seat=action.seat, waited=seconds(now - call.entered))
         self._send(Bridge(call.record.id, agent_leg))
 
-    def _language(self, call: _LiveCall | None) -> str:
+    def _language(self, call: LiveCall | None) -> str:
         """The caller's language: the one their IVR journey chose, else the branch's."""
         return (call.record.language if call else None) or self._config.language
 
@@ -610,223 +576,3 @@ class Switchboard:
                 request.call_id, request.queue, request.number, now, arrived=request.arrived,
                 priority=request.priority, attempts=request.attempts, not_before=request.not_before,
                 agent=request.owner), now)
-
-
-    # ---- call control from the agent's desktop ----------------------------------------------------
-
-    def call_view(self, call_id: str | None) -> CallView | None:
-        call = self._calls.get(call_id or "")
-        if call is None:
-            return None
-        record = call.record
-        return CallView(record.id, record.caller, record.queue, call.phase, call.arrived, call.entered,
-                        call.talk_started, call.held_since, record.customer_ref, record.flow)
-
-    def schedule_callback(self, agent_id: str, call_id: str, queue: str | None, number: str, due: float,
-                          notes: str) -> str:
-        """The agent's own callback, offered to them only from `due` on (or when they click Dial).
-        The caller's transaction saves it with the wrap-up that scheduled it."""
-        if (why := self.outside.check(self._config, number)) is not None:
-            raise InvalidInput(f"cannot call back {number!r}: {why}")
-        queue = queue if queue and self._config.queue(queue) else None
-        if queue is None:
-            raise InvalidInput("this call has no queue to schedule its callback in.")
-        now = self._clock()
-        taken = self._conn.execute("SELECT count(*) FROM callbacks WHERE id LIKE ?", (f"{call_id}~sched%",)).fetchone()
-        request = CallbackRequest(f"{call_id}~sched{taken[0] + 1}", queue, number, 0, now, not_before=due,
-                                  source="agent", owner=agent_id, notes=notes or None)
-        # Its own call record: offers and attempts hang off a call, as a caller's callback's do.
-        save_call(self._conn, CallRecord(request.call_id, number, "callback", iso(now), queue=queue, agent_id=agent_id,
-                                         ended_at=iso(now), ended_by="agent", end_reason="callback scheduled",
-                                         exit_reason="callback"))
-        self.callbacks.requested(request, "agent", 0.0, now)
-        self._apply(self.distributor.add_callback(request.call_id, queue, number, now, arrived=now,
-                                                  not_before=due, agent=agent_id), now)
-        return request.call_id
-
-    def dial_callback(self, agent_id: str, callback_id: str) -> AgentState:
-        return self._agent_command(self.distributor.dial_callback, agent_id, callback_id)
-
-    def hold(self, agent_id: str) -> AgentState:
-        call = self._talking_call(agent_id)
-        if call.held_since:
-            raise Conflict("the caller is on hold already: resume the call first.")
-        now = self._clock()
-        call.held_since = now
-        with self._conn:
-            append_event(self._conn, now, "call_held", call_id=call.record.id, queue=call.record.queue, agent_id=agent_id)
-        self._send(MusicOnHold(call.record.id))
-        return self.distributor.agent(agent_id)
-
-    def resume(self, agent_id: str) -> AgentState:
-        call = self._talking_call(agent_id)
-        if not call.held_since:
-            raise Conflict("the caller is not on hold.")
-        now = self._clock()
-        with self._conn:
-            append_event(self._conn, now, "call_resumed", call_id=call.record.id, queue=call.record.queue,
-                         agent_id=agent_id, held=seconds(now - call.held_since))
-        call.held_since = 0.0
-        self._send(Bridge(call.record.id, call.agent_leg or ""))
-        return self.distributor.agent(agent_id)
-
-    def hang_up(self, agent_id: str) -> AgentState:
-        """End the agent's conversation from the desktop, as if they hung up their phone."""
-        state = self.distributor.agent(agent_id)
-        leg = self._agent_legs.leg_of(state.call_id or "", agent_id) if state.status.value == "on_call" else None
-        if leg is None:
-            raise Conflict(f"agent {agent_id!r} is not on a call: there is nothing to hang up.")
-        self._send(Hangup(leg))  # its LegEnded ends the call the way a hang-up on the phone does
-        return state
-
-    def transfer(self, agent_id: str, to: str, target: str) -> AgentState:
-        """A blind transfer: the caller goes to a queue, one agent, or an outside number."""
-        call = self._talking_call(agent_id)
-        target = target.strip()
-        self._check_transfer(agent_id, to, target)
-        now = self._clock()
-        with self._conn:
-            actions = self.distributor.transfer_out(call.record.id, now)
-            self._agent_legs.hang_up(call.agent_leg)
-            call.agent_leg, call.held_since = None, 0.0
-            append_event(self._conn, now, "call_transferred", call_id=call.record.id, queue=call.record.queue,
-                         agent_id=agent_id, to=to, target=target, talk=seconds(now - call.talk_started))
-            self._apply(actions, now)
-            if to == "number":
-                call.phase = "outside"
-                self._send(MusicOnHold(call.record.id))
-                self.outside.dial(self._config, call.record.id, call.record.caller, target, now)
-            else:
-                queue = target if to == "queue" else call.record.queue or ""
-                self._enqueue(call, queue, now, agent=target if to == "agent" else None)
-        return self.distributor.agent(agent_id)
-
-    def _check_transfer(self, agent_id: str, to: str, target: str) -> None:
-        if to == "queue" and self._config.queue(target) is None:
-            raise NotFound(f"there is no queue {target!r}: pick one of the branch's queues.")
-        if to == "agent":
-            if target == agent_id:
-                raise InvalidInput("you cannot transfer a call to yourself.")
-            if self.distributor.agent(target).status.value == "logged_out":
-                raise Conflict(f"agent {target!r} is not signed in: transfer to a queue, or to someone signed in.")
-        if to == "number" and (why := self.outside.check(self._config, target)) is not None:
-            raise InvalidInput(f"cannot transfer to {target!r}: {why}")
-        if to not in ("queue", "agent", "number"):
-            raise InvalidInput(f"transfer to {to!r}? Use queue, agent or number.")
-
-    def _talking_call(self, agent_id: str) -> _LiveCall:
-        state = self.distributor.agent(agent_id)
-        call = self._calls.get(state.call_id or "") if state.status.value == "on_call" else None
-        if call is None or call.phase != "talking" or call.agent_leg is None:
-            raise Conflict(f"agent {agent_id!r} is not talking to a caller: hold and transfer work on a live call.")
-        if call.record.agent_id != agent_id:  # consulted about this call: the caller is the other agent's
-            raise Conflict("this caller is still the consulting agent's: they complete the transfer to you.")
-        return call
-
-    def _outside_leg_ended(self, event: LegEnded, now: float) -> None:
-        call_id, answered = self.outside.ended(event.leg_id, event.reason or f"status {event.status}", now)
-        call = self._calls.get(call_id)
-        if call is None:
-            return
-        if answered:  # the outside party hung up: the caller's call is over too
-            call.released_by_us, call.record.end_reason = "system", "the transferred call ended"
-            self._send(Hangup(call_id))
-        else:  # nobody took it: back to the queue they came from, in their place
-            self._enqueue(call, call.record.queue or "", now)
-
-    # ---- consultations (talk to the target first, then complete or go back) ---------------------
-
-    def consult(self, agent_id: str, to: str, target: str) -> AgentState:
-        call = self._talking_call(agent_id)
-        if self.consultations.of_call(call.record.id) is not None:
-            raise Conflict("a consultation is going on already: complete it or go back to the caller first.")
-        target, now = target.strip(), self._clock()
-        with self._conn:
-            uri, trunk, actions = self._consult_target(agent_id, call, to, target, now)
-            consultation = self.consultations.start(call.record.id, agent_id, to, target, now)
-            call.held_since = call.held_since or now
-            self._send(MusicOnHold(call.record.id))
-            append_event(self._conn, now, "consult_started", call_id=call.record.id, queue=call.record.queue,
-                         agent_id=agent_id, to=to, target=target)
-            self._send(Dial(consultation.leg_id, uri, call.record.caller, trunk))
-            self._apply(actions, now)
-        return self.distributor.agent(agent_id)
-
-    def _consult_target(self, agent_id: str, call: _LiveCall, to: str, target: str,
-                        now: float) -> tuple[str, str | None, list[Action]]:
-        """(URI, trunk, distributor actions) for dialling the consulted party."""
-        if to == "agent":
-            if target == agent_id:
-                raise InvalidInput("you cannot consult yourself.")
-            seat = self._config.seat(self.distributor.agent(target).seat or "")
-            actions = self.distributor.consult_ring(target, call.record.id, now)  # refuses a busy agent
-            assert seat is not None  # signed in, so seated
-            return seat.phone_uri, None, actions
-        if to == "number":
-            found = outbound_target(self._config, target)
-            if isinstance(found, str):
-                raise InvalidInput(f"cannot consult {target!r}: {found}")
-            return found[0], found[1], []
-        raise InvalidInput(f"consult {to!r}? Use agent or number.")
-
-    def _consult_answered(self, consultation: Consultation, now: float) -> None:
-        consultation.answered = True
-        call = self._calls.get(consultation.call_id)
-        append_event(self._conn, now, "consult_answered", call_id=consultation.call_id,
-                     agent_id=consultation.agent_id, to=consultation.to, target=consultation.target)
-        if consultation.to == "agent":
-            self._apply(self.distributor.consult_answered(consultation.target, now), now)
-        if call is not None and call.agent_leg:
-            self._send(Bridge(call.agent_leg, consultation.leg_id))
-
-    def _consult_ended(self, consultation: Consultation, reason: str, now: float) -> None:
-        """The consulted party hung up or never answered: the agent is back with the caller."""
-        self.consultations.forget(consultation.call_id)
-        append_event(self._conn, now, "consult_ended", call_id=consultation.call_id, agent_id=consultation.agent_id,
-                     to=consultation.to, target=consultation.target, reason=reason)
-        if consultation.to == "agent":
-            self._apply(self.distributor.consult_ended(consultation.target, now), now)
-        call = self._calls.get(consultation.call_id)
-        if call is not None and call.phase == "talking" and call.agent_leg:
-            call.held_since = 0.0
-            self._send(Bridge(call.record.id, call.agent_leg))
-
-    def consult_cancel(self, agent_id: str) -> AgentState:
-        call = self._talking_call(agent_id)
-        consultation = self.consultations.of_call(call.record.id)
-        if consultation is None:
-            raise Conflict("there is no consultation to leave.")
-        self._send(Hangup(consultation.leg_id))
-        with self._conn:
-            self._consult_ended(consultation, "the agent went back to the caller", self._clock())
-        return self.distributor.agent(agent_id)
-
-    def consult_complete(self, agent_id: str) -> AgentState:
-        """Hand the caller to the consulted party; the agent goes to wrap-up."""
-        call = self._talking_call(agent_id)
-        consultation = self.consultations.of_call(call.record.id)
-        if consultation is None or not consultation.answered:
-            raise Conflict("nobody has answered the consultation yet: wait, or go back to the caller.")
-        self.consultations.forget(call.record.id)
-        now = self._clock()
-        with self._conn:
-            if consultation.to == "agent":
-                actions = self.distributor.take_over(call.record.id, consultation.target, now)
-            else:
-                actions = self.distributor.transfer_out(call.record.id, now)
-            self._agent_legs.hang_up(call.agent_leg)
-            append_event(self._conn, now, "call_transferred", call_id=call.record.id, queue=call.record.queue,
-                         agent_id=agent_id, to=consultation.to, target=consultation.target, consulted=True,
-                         talk=seconds(now - call.talk_started))
-            call.held_since, call.agent_leg = 0.0, None
-            if consultation.to == "agent":
-                self._agent_legs.adopt(consultation.leg_id, call.record.id, consultation.target)
-                call.agent_leg, call.talk_started = consultation.leg_id, now
-                call.record.agent_id = consultation.target
-                save_call(self._conn, call.record)
-            else:
-                call.phase = "outside"
-                self.outside.adopt(consultation.leg_id, call.record.id, consultation.target)
-            self._send(Bridge(call.record.id, consultation.leg_id))
-            self._apply(actions, now)
-        return self.distributor.agent(agent_id)

@@ -15,7 +15,8 @@ import msgspec
 
 from appliance.acd.distributor import AgentState, AgentStatus
 from appliance.clock import iso
-from appliance.core.switchboard import CallView, Switchboard
+from appliance.core.live_calls import CallView
+from appliance.core.switchboard import Switchboard
 from appliance.reports.queue_stats import LiveFigures, live_figures
 from appliance.store.callbacks import callback_tasks
 from appliance.store.customers import find_customer
