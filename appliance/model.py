@@ -59,6 +59,7 @@ class Trunk(msgspec.Struct, frozen=True):
 class Seat(msgspec.Struct, frozen=True):
     name: str
     phone_uri: str
+    remote_answer: bool = False  # the phone answers when asked (Call-Info answer-after=0)
 
 
 class Agent(msgspec.Struct, frozen=True):

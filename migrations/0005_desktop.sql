@@ -33,6 +33,10 @@ CREATE INDEX wrapups_by_agent ON wrapups (agent_id, at);
 -- The screen pop lists a number's earlier calls.
 CREATE INDEX calls_by_caller ON calls (caller, arrived_at);
 
+-- A seat phone that answers when the appliance asks it to (Call-Info answer-after=0): the
+-- desktop's Answer button works there.
+ALTER TABLE seats ADD COLUMN remote_answer INTEGER NOT NULL DEFAULT 0 CHECK (remote_answer IN (0, 1));
+
 -- Where a callback came from, and whose own it is when an agent scheduled it in wrap-up.
 ALTER TABLE callbacks ADD COLUMN source TEXT NOT NULL DEFAULT 'queue' CHECK (source IN ('queue', 'ivr', 'agent'));
 ALTER TABLE callbacks ADD COLUMN owner TEXT;

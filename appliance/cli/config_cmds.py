@@ -101,17 +101,19 @@ def seat() -> None:
 @seat.command("add")
 @click.argument("name")
 @click.option("--phone", required=True, metavar="sip:USER@HOST[:PORT]", help="The seat phone's SIP URI.")
+@click.option("--remote-answer", is_flag=True,
+              help="The phone answers when asked (it honours Call-Info answer-after=0): agents can answer from the desktop.")
 @click.pass_context
 @reports_errors
-def seat_add(ctx: click.Context, name: str, phone: str) -> None:
+def seat_add(ctx: click.Context, name: str, phone: str, remote_answer: bool) -> None:
     """Add a seat.
 
     Example:
 
-        branchline seat add desk-1 --phone sip:1001@192.0.2.21
+        branchline seat add desk-1 --phone sip:1001@192.0.2.21 --remote-answer
     """
     parse_name(name, "seat")
-    telephony.add_seat(open_store(ctx), Seat(name, str(parse_sip_uri(phone))))
+    telephony.add_seat(open_store(ctx), Seat(name, str(parse_sip_uri(phone)), remote_answer))
     click.echo(f"Added seat {name}.")
 
 
@@ -130,7 +132,8 @@ def seat_list(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         print_json(seats)
         return
-    print_table(("name", "phone"), [(s.name, s.phone_uri) for s in seats], empty="No seats. Add one with 'branchline seat add'.")
+    print_table(("name", "phone", "remote answer"), [(s.name, s.phone_uri, "yes" if s.remote_answer else "no")
+                                                     for s in seats], empty="No seats. Add one with 'branchline seat add'.")
 
 
 _remove_command(seat, "seat", "name")

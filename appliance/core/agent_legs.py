@@ -48,6 +48,20 @@ class AgentLegs:
     def owner(self, leg_id: str) -> tuple[str, str] | None:
         return self._owners.get(leg_id)
 
+    def ring_again_to_answer(self, call_id: str, agent_id: str, phone_uri: str, shown_caller: str) -> bool:
+        """The agent clicked Answer: the ringing INVITE is replaced by one asking the phone to
+        answer at once. The offer (its record and ring timeout) carries on. False when not ringing."""
+        ringing = self._ringing.get((call_id, agent_id))
+        if ringing is None:
+            return False
+        self._owners.pop(ringing.leg_id, None)  # its end is no news: the offer carries on
+        self._send(Hangup(ringing.leg_id))
+        count = self._dialled[call_id] = self._dialled.get(call_id, 0) + 1
+        ringing.leg_id = f"{call_id}~{count}"
+        self._owners[ringing.leg_id] = (call_id, agent_id)
+        self._send(Dial(ringing.leg_id, phone_uri, shown_caller, auto_answer=True))
+        return True
+
     def adopt(self, leg_id: str, call_id: str, agent_id: str) -> None:
         """A leg dialled outside the offers (a consultation) becomes the agent's leg for this call."""
         self._owners[leg_id] = (call_id, agent_id)

@@ -70,6 +70,10 @@ class CallbackCalls:
         callback = self._callbacks.get(call_id)
         return callback.request.queue if callback is not None else None
 
+    def number(self, call_id: str) -> str | None:
+        callback = self._callbacks.get(call_id)
+        return callback.request.number if callback is not None else None
+
     def agent_leg(self, call_id: str) -> str | None:
         callback = self._callbacks.get(call_id)
         return callback.agent_leg if callback is not None else None

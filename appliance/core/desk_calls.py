@@ -80,6 +80,21 @@ class DeskCalls:
     def dial_callback(self, agent_id: str, callback_id: str) -> AgentState:
         return self._agent_command(self.distributor.dial_callback, agent_id, callback_id)
 
+    def answer(self, agent_id: str) -> AgentState:
+        """Answer from the desktop: the seat phone is asked to pick up (only phones that allow it)."""
+        state = self.distributor.agent(agent_id)
+        seat = self._config.seat(state.seat or "")
+        if state.status.value != "ringing" or state.call_id is None:
+            raise Conflict("nothing is ringing for you to answer.")
+        if seat is None or not seat.remote_answer:
+            raise Conflict(f"the phone at seat {state.seat!r} cannot be answered from the page: pick it up "
+                           "(an admin can add the seat with --remote-answer if the phone allows it).")
+        call = self._calls.get(state.call_id)
+        shown = call.record.caller if call else (self.callbacks.number(state.call_id) or "")
+        if not self._agent_legs.ring_again_to_answer(state.call_id, agent_id, seat.phone_uri, shown):
+            raise Conflict("nothing is ringing for you to answer.")
+        return state
+
     def hold(self, agent_id: str) -> AgentState:
         call = self._talking_call(agent_id)
         if call.held_since:

@@ -117,7 +117,8 @@ def load_config(conn: apsw.Connection) -> BranchConfig:
                 "SELECT name, register_uri, register_password, outbound_proxy FROM trunks ORDER BY name"
             )
         )
-        seats = tuple(Seat(*row) for row in conn.execute("SELECT name, phone_uri FROM seats ORDER BY name"))
+        seats = tuple(Seat(name, uri, bool(remote)) for name, uri, remote in conn.execute(
+            "SELECT name, phone_uri, remote_answer FROM seats ORDER BY name"))
         agents = tuple(
             Agent(agent_id, name, dict(agent_skills[agent_id]), dict(penalties[agent_id]), wrapup, team)
             for agent_id, name, wrapup, team in conn.execute("SELECT id, name, wrapup, team FROM agents ORDER BY id")

@@ -75,8 +75,8 @@ def add_seat(conn: apsw.Connection, seat: Seat) -> None:
         if holder:
             raise Conflict(f"phone {seat.phone_uri} already belongs to seat {holder[0]!r}: one phone per seat.")
         conn.execute(
-            "INSERT INTO seats (name, phone_uri, created_at) VALUES (?, ?, ?)",
-            (seat.name, seat.phone_uri, iso(time.time())),
+            "INSERT INTO seats (name, phone_uri, remote_answer, created_at) VALUES (?, ?, ?, ?)",
+            (seat.name, seat.phone_uri, int(seat.remote_answer), iso(time.time())),
         )
 
 

@@ -306,8 +306,9 @@ class Engine:
                         self._hangup(leg, 0)
                 case WatchPhones():
                     self._pinger.watch(command, now)
-                case Dial(leg_id=leg_id, uri=uri, caller=caller, trunk=trunk):
-                    leg = Leg(leg_id, None, inbound=False, pending_dial=uri, caller=caller, trunk=trunk)
+                case Dial(leg_id=leg_id, uri=uri, caller=caller, trunk=trunk, auto_answer=auto_answer):
+                    leg = Leg(leg_id, None, inbound=False, pending_dial=uri, caller=caller, trunk=trunk,
+                              auto_answer=auto_answer)
                     self._legs[leg_id] = leg
                     if self.budget.can_dial(now):
                         self._place_call(leg, now)
@@ -395,12 +396,18 @@ class Engine:
         param = pj.CallOpParam(True)
         # NOTE: pjsua2 2.10 takes From from the account, so the caller's number travels in the
         # headers desk phones show on their screen (P-Asserted-Identity, Remote-Party-ID).
+        headers = []
         if leg.caller:
             identity = f"<sip:{leg.caller}@{self._host}>"
-            for name, value in (("P-Asserted-Identity", identity), ("Remote-Party-ID", f"{identity};party=calling")):
-                header = pj.SipHeader()
-                header.hName, header.hValue = name, value
-                param.txOption.headers.append(header)
+            headers += [("P-Asserted-Identity", identity), ("Remote-Party-ID", f"{identity};party=calling")]
+        if leg.auto_answer:
+            # The two forms desk phones honour when remote answer is allowed (Yealink, Polycom, Snom...).
+            headers += [("Call-Info", f"<sip:{self._host}>;answer-after=0"),
+                        ("Alert-Info", "<http://127.0.0.1/>;info=alert-autoanswer;delay=0")]
+        for name, value in headers:
+            header = pj.SipHeader()
+            header.hName, header.hValue = name, value
+            param.txOption.headers.append(header)
         try:
             call.makeCall(uri, param)
         except pj.Error as exc:

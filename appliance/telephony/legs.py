@@ -36,6 +36,7 @@ class Leg:
     pending_dial: str | None = None
     caller: str = ""  # the caller's number, shown on the seat phone we dial
     trunk: str | None = None  # dial from this carrier trunk's registered account
+    auto_answer: bool = False  # the INVITE asks the phone to answer at once
     answered: bool = False
     rang: bool = False
     hung_up_here: bool = False

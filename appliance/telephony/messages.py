@@ -193,6 +193,7 @@ class Dial(msgspec.Struct, frozen=True, tag=True):
     uri: str
     caller: str
     trunk: str | None = None
+    auto_answer: bool = False  # ask the phone to answer at once (Call-Info answer-after=0)
 
 
 class Bridge(msgspec.Struct, frozen=True, tag=True):

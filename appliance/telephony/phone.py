@@ -156,7 +156,10 @@ class Phone:
             return
         param.statusCode = 180
         call.answer(param)
-        if self.settings.answer == "auto":
+        call_info = header_value(split_message(prm.rdata.wholeMsg)[0], "call-info") or ""
+        if "answer-after=0" in call_info.replace(" ", ""):  # asked to answer: as a desk phone allowing it does
+            call.answer_at = time.monotonic()
+        elif self.settings.answer == "auto":
             call.answer_at = time.monotonic() + self.settings.answer_delay
 
     def dial(self, uri: str) -> None:

@@ -103,6 +103,13 @@ def desktop_logout(request: Request, services: ServicesDep) -> Response[bytes]:
     return _desktop(services, request.user)
 
 
+@post("/api/v1/desktop/call/answer", guards=[linked_to_agent], sync_to_thread=False, status_code=200)
+def call_answer(request: Request, services: ServicesDep) -> Response[bytes]:
+    """Ask the seat phone to pick up (seats added with --remote-answer)."""
+    services.switchboard.answer(_agent_id(request.user))
+    return _desktop(services, request.user)
+
+
 @post("/api/v1/desktop/call/hold", guards=[linked_to_agent], sync_to_thread=False, status_code=200)
 def call_hold(request: Request, services: ServicesDep) -> Response[bytes]:
     services.switchboard.hold(_agent_id(request.user))
@@ -216,7 +223,7 @@ def post_notice(request: Request, data: JSONBody[NoticeBody], services: Services
 
 DESKTOP_ROUTES = (
     show_desktop, live_desktop, desktop_login, desktop_ready, desktop_pause, desktop_logout,
-    call_hold, call_resume, call_hangup, call_transfer, call_consult, call_consult_complete, call_consult_cancel,
+    call_answer, call_hold, call_resume, call_hangup, call_transfer, call_consult, call_consult_complete, call_consult_cancel,
     submit_wrapup, dial_callback, my_day_figures,
     acknowledge_notice, post_notice,
 )

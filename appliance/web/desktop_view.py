@@ -80,6 +80,7 @@ class CallPart(msgspec.Struct):
     ivr: IvrPart
     history: list[Contact]
     consultation: ConsultPart | None = None  # the agent is talking to someone else first
+    answerable: bool = False  # ringing on a phone that answers when the page asks (seat --remote-answer)
 
 
 class Choice(msgspec.Struct):
@@ -192,6 +193,13 @@ class DesktopViews:
     def _call_part(self, state: AgentState, now: float) -> CallPart | None:
         if state.status not in (AgentStatus.RINGING, AgentStatus.ON_CALL) or state.call_id is None:
             return None
+        part = self._live_call_part(state, now)
+        seat = self._switchboard.config.seat(state.seat or "")
+        if part is not None and part.state == "ringing" and seat is not None and seat.remote_answer:
+            part.answerable = True
+        return part
+
+    def _live_call_part(self, state: AgentState, now: float) -> CallPart | None:
         call = self._switchboard.call_view(state.call_id)
         key = (state.call_id, state.agent_id)
         if state.status is AgentStatus.RINGING:

@@ -182,3 +182,24 @@ def test_consultation_with_an_outside_number_then_back_to_the_caller(desk, branc
     samples, rate = read_wav(next((tmp_path / "heard").glob("*.wav")))
     assert has_tone(samples, rate, MOH_HZ, min_seconds=1.0), "the caller did not hear music during the consultation"
     assert not has_tone(samples, rate, 1700, min_seconds=0.5), "the caller heard the consultation"
+
+
+def test_answer_from_the_page_on_a_phone_that_allows_remote_answer(branch, server, phones, tmp_path):
+    branch.cli("queue", "set", "general", "--ring-timeout", "15")
+    password = add_user(branch, "alice", "agent", agent="ann")
+    server.start()
+    desk_phone = phones("--answer", "never", "--tone", str(AGENT_HZ), user="desk1")  # nobody picks it up
+    branch.cli("seat", "add", "desk-1", "--phone", desk_phone.uri, "--remote-answer")
+    alice = DesktopSession(server, "alice", password)
+    wait_until(lambda: alice.post("/api/v1/desktop/login", {"seat": "desk-1"}).status_code == 200, 3, "seat desk-1")
+    alice.act("ready")
+    nothing = alice.post("/api/v1/desktop/call/answer")
+    assert nothing.status_code == 409 and nothing.json()["message"] == "nothing is ringing for you to answer."
+    caller = _caller(phones, server, tmp_path, hangup_after=6)
+    ringing = alice.wait_for(lambda d: d["call"] and d["call"]["state"] == "ringing", "the phone to ring")
+    assert ringing["call"]["answerable"] is True
+    alice.act("call/answer")
+    assert _talking(alice)["call_id"] == ringing["call"]["call_id"]
+    caller.wait_for("ended", 15)
+    [offer] = [o for r in branch.calls() for o in r["offers"]]
+    assert (offer["agent_id"], offer["outcome"]) == ("ann", "answered")  # one offer, answered from the page

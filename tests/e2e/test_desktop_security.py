@@ -45,6 +45,7 @@ ACCESS = {
     ("POST", "/api/v1/desktop/ready"): "agent-user",
     ("POST", "/api/v1/desktop/pause"): "agent-user",
     ("POST", "/api/v1/desktop/logout"): "agent-user",
+    ("POST", "/api/v1/desktop/call/answer"): "agent-user",
     ("POST", "/api/v1/desktop/call/hold"): "agent-user",
     ("POST", "/api/v1/desktop/call/resume"): "agent-user",
     ("POST", "/api/v1/desktop/call/hangup"): "agent-user",

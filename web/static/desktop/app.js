@@ -389,7 +389,10 @@ function renderControls() {
 
   const held = current?.state === "held";
   const talking = current?.state === "talking";
-  $("btn-hold").hidden = held;
+  const ringing = current?.state === "ringing";
+  $("btn-answer").hidden = !(ringing && current?.answerable);
+  $("btn-answer").disabled = !ringing || busy("answer");
+  $("btn-hold").hidden = held || !$("btn-answer").hidden;
   $("btn-resume").hidden = !held;
   $("btn-hold").disabled = !talking || busy("hold");
   $("btn-resume").disabled = !held || busy("resume");
@@ -903,6 +906,7 @@ function wire() {
     if (reason) desktopAction("pause", "/api/v1/desktop/pause", { reason });
   });
   $("pause-reason").addEventListener("change", renderControls);
+  $("btn-answer").addEventListener("click", () => desktopAction("answer", "/api/v1/desktop/call/answer"));
   $("btn-hold").addEventListener("click", () => desktopAction("hold", "/api/v1/desktop/call/hold"));
   $("btn-resume").addEventListener("click", () => desktopAction("resume", "/api/v1/desktop/call/resume"));
   $("btn-hangup").addEventListener("click", () => desktopAction("hangup", "/api/v1/desktop/call/hangup"));
@@ -955,6 +959,7 @@ function onKey(event) {
     else if (code === "KeyN") button = $("btn-pause");
     else if (code === "KeyH") button = $("btn-hold").hidden ? $("btn-resume") : $("btn-hold");
     else if (code === "KeyX") button = $("btn-hangup");
+    else if (code === "KeyA") button = $("btn-answer").hidden ? null : $("btn-answer");
     if (!button) return;
     event.preventDefault();
     if (!button.disabled) button.click();
