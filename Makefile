@@ -41,6 +41,8 @@ bench: $(STAMP) system-deps
 	$(BIN)/python bench/routing.py || status=1; \
 	$(BIN)/python bench/ivr_check.py || status=1; \
 	$(BIN)/python bench/ivr_latency.py || status=1; \
+	$(BIN)/python bench/desktop_pop.py || status=1; \
+	$(BIN)/python bench/desktop_fanout.py || status=1; \
 	exit $$status
 
 clean:

@@ -91,7 +91,8 @@ def _add_demo_branch(conn, prompts: PromptLibrary) -> None:
     # Calls out (callbacks) go to a test phone at 127.0.0.1:5090, where the demo's caller phone listens.
     telephony.add_trunk(conn, Trunk("demo", ("127.0.0.1/32",), outbound_proxy="sip:127.0.0.1:5090"))
     # General: callers may press 1 to be called back without losing their place.
-    routing.add_queue(conn, Queue("general", ring_timeout=15, wrapup=5, max_wait=120, skills={"general": 1},
+    # Wrap-up long enough to fill in the desktop's form (it stays until sent even after the time).
+    routing.add_queue(conn, Queue("general", ring_timeout=15, wrapup=20, max_wait=120, skills={"general": 1},
                                   callback_key="1"))
     # Card services: the most skilled agent first, callers gain a priority step every 30 s, and
     # after two minutes the general queue takes them.
