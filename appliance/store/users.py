@@ -36,7 +36,10 @@ __all__ = (
     "account_by_name",
     "account_for_token",
     "add_user",
-    "check_password",
+    "SignInAttempt",
+    "check_password_hash",
+    "finish_sign_in",
+    "sign_in_attempt",
     "issue_token",
     "link_agent",
     "list_accounts",
@@ -50,7 +53,6 @@ __all__ = (
     "set_security_policy",
     "sign_in",
     "token_hash",
-    "user_for_token",
 )
 
 # In rising order of what they may see: own calls, a team's, the whole branch, and its settings.
@@ -310,19 +312,51 @@ def _verify(stored: str | None, password: str) -> bool:
         return False
 
 
+class SignInAttempt(msgspec.Struct, frozen=True):
+    """What a sign-in needs to know of the account before the password is checked."""
+
+    username: str
+    user_id: int | None
+    stored: str | None
+    disabled: bool
+    locked_until: float | None
+
+
 def sign_in(conn: apsw.Connection, username: str, password: str, now: float, *, source: str = "web") -> Account:
     """The account when the password is right and the account usable, else SignInRefused.
+    (The web server runs the three steps itself, the middle one off its event loop.)"""
+    attempt = sign_in_attempt(conn, username)
+    return finish_sign_in(conn, attempt, check_password_hash(attempt, password), now, source=source)
+
+
+def sign_in_attempt(conn: apsw.Connection, username: str) -> SignInAttempt:
+    row = conn.execute(
+        "SELECT id, password_hash, disabled_at IS NOT NULL, locked_until FROM users WHERE username = ?", (username,)
+    ).fetchone()
+    user_id, stored, disabled, locked_until = row or (None, None, False, None)
+    return SignInAttempt(username, user_id, stored, bool(disabled), locked_until)
+
+
+def check_password_hash(attempt: SignInAttempt, password: str) -> tuple[bool, str | None]:
+    """(right password?, a new hash when the stored one used older parameters). Pure CPU, about a
+    quarter of a second by design (argon2): the web server runs it on a worker thread."""
+    if not _verify(attempt.stored, password):
+        return False, None
+    return True, _hasher.hash(password) if _hasher.check_needs_rehash(attempt.stored) else None
+
+
+def finish_sign_in(conn: apsw.Connection, attempt: SignInAttempt, verdict: tuple[bool, str | None], now: float, *,
+                   source: str = "web") -> Account:
+    """Count a failure (and lock), or accept; audit either way.
 
     The password is checked first, whatever the account's state: only someone who knows it learns
     that the account is locked or disabled. Wrong passwords count (while the account is usable)
     and lock it once they reach the policy's maximum.
     """
-    row = conn.execute(
-        "SELECT id, password_hash, disabled_at IS NOT NULL, locked_until FROM users WHERE username = ?", (username,)
-    ).fetchone()
-    user_id, stored, disabled, locked_until = row or (None, None, False, None)
-    locked = locked_until is not None and locked_until > now
-    if not _verify(stored, password):
+    right, new_hash = verdict
+    username, user_id, disabled = attempt.username, attempt.user_id, attempt.disabled
+    locked = attempt.locked_until is not None and attempt.locked_until > now
+    if not right:
         with conn:
             if user_id is not None and not disabled and not locked:
                 _count_failure(conn, user_id, username, now, source)
@@ -333,9 +367,7 @@ def sign_in(conn: apsw.Connection, username: str, password: str, now: float, *, 
     if disabled or locked:
         with conn:
             audit(conn, now, "sign_in_failed", actor=username, source=source, reason="disabled" if disabled else "locked")
-        raise _disabled() if disabled else _locked(username, locked_until)
-    # Hashed with older, weaker parameters: store a new hash (made before the transaction, like every hash).
-    new_hash = _hasher.hash(password) if _hasher.check_needs_rehash(stored) else None
+        raise _disabled() if disabled else _locked(username, attempt.locked_until)
     with conn:
         conn.execute(
             "UPDATE users SET failed_logins = 0, locked_until = NULL, password_hash = coalesce(?, password_hash) "
@@ -379,20 +411,3 @@ def account_for_token(conn: apsw.Connection, token: str) -> Account | None:
     row = conn.execute("SELECT user_id FROM api_tokens WHERE token_hash = ?", (token_hash(token),)).fetchone()
     found = account(conn, row[0]) if row else None
     return found if found is not None and not found.disabled else None
-
-
-def user_for_token(conn: apsw.Connection, token: str) -> tuple[int, str, str] | None:
-    """(user id, username, role) for a valid token, else None. Kept until the web layer uses account_for_token."""
-    found = account_for_token(conn, token)
-    return (found.id, found.username, found.role) if found else None
-
-
-def check_password(conn: apsw.Connection, username: str, password: str) -> tuple[int, str] | None:
-    """(user id, role) when the password is right and the user enabled, else None. No lockout: kept
-    only until the web layer uses sign_in."""
-    row = conn.execute(
-        "SELECT id, password_hash, role FROM users WHERE username = ? AND disabled_at IS NULL", (username,)
-    ).fetchone()
-    if row is None or not _verify(row[1], password):
-        return None
-    return row[0], row[2]
