@@ -7,9 +7,11 @@ import pytest
 from tests.support.browser import DESKTOP_STATIC, chromium, new_page, serve_directory
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """One headless Chromium for the whole run; every test gets its own context through new_page."""
+    """One headless Chromium per test module; every test gets its own context through new_page.
+    Not per session: Playwright's sync API keeps an event loop running in the main thread while
+    it is open, and later tests that call asyncio.run() would fail."""
     with chromium() as launched:
         yield launched
 
