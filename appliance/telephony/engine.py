@@ -58,7 +58,12 @@ __all__ = ("Engine", "EngineSettings", "EngineStartError")
 
 log = logging.getLogger(__name__)
 
-POLL_MS = 10
+POLL_MS = 10  # only while stopping
+# Idle, the engine waits for a command at most this long between polls of pjsip. It waits in the
+# command queue, not in pjsip: this pjsua2 build keeps the GIL through libHandleEvents' own wait,
+# which held the asyncio thread (switchboard, web, live pushes) off for up to 10 ms at a time.
+IDLE_WAIT_S = 0.004
+_NOTHING = object()
 # Live legs plus legs whose sockets are still closing must stay at or below this (PJSUA2.md).
 HARD_LEG_LIMIT = PJSUA_MAX_CALLS
 # Legs that may end within one poll, before the source filter starts shedding (see budget.py).
@@ -226,17 +231,21 @@ class Engine:
 
     def _loop(self) -> None:
         while True:
-            self._ep.libHandleEvents(POLL_MS)
+            handled = self._ep.libHandleEvents(0)
+            command = self._next_command(0.0 if handled else IDLE_WAIT_S)  # a command wakes it at once
             now = time.monotonic()
-            while True:
-                try:
-                    command = self._commands.get_nowait()
-                except queue.Empty:
-                    break
+            while command is not _NOTHING:
                 if command is None:
                     return
                 _guarded(self._execute, command, now)
+                command = self._next_command(0.0)
             _guarded(self._run_timers, now)
+
+    def _next_command(self, wait: float) -> object:
+        try:
+            return self._commands.get(timeout=wait) if wait else self._commands.get_nowait()
+        except queue.Empty:
+            return _NOTHING
 
     def _run_timers(self, now: float) -> None:
         for leg in list(self._legs.values()):
