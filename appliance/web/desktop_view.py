@@ -161,7 +161,7 @@ class DesktopViews:
         self._conn = conn
         self._switchboard = switchboard
         self._pops: OrderedDict[str, _Pop] = OrderedDict()
-        self._offered_at: dict[tuple[str, str], float] = {}  # (call, agent) -> when it started ringing
+        self._offered_at: dict[str, tuple[str, float]] = {}  # agent -> (call, when it started ringing)
 
     def build(self, account: Account, now: float, figures: dict[str, LiveFigures] | None = None) -> Desktop:
         """`figures`: the queues' live figures, when the caller builds many desktops at once."""
@@ -201,11 +201,10 @@ class DesktopViews:
 
     def _live_call_part(self, state: AgentState, now: float) -> CallPart | None:
         call = self._switchboard.call_view(state.call_id)
-        key = (state.call_id, state.agent_id)
-        if state.status is AgentStatus.RINGING:
-            offered = self._offered_at.setdefault(key, state.since)
-        else:
-            offered = self._offered_at.get(key, state.since)
+        call_id, offered = self._offered_at.get(state.agent_id, ("", state.since))
+        if call_id != state.call_id:  # a new call: it started ringing at the state's start
+            offered = state.since
+            self._offered_at[state.agent_id] = (state.call_id, offered)
         if call is None:  # a callback conversation: the customer is dialled, not waiting
             return self._callback_call_part(state, offered)
         pop = self._pop(call)
@@ -271,7 +270,8 @@ class DesktopViews:
         """The agent's latest conversation since sign-in when it still has no wrap-up (its time ran out)."""
         row = self._conn.execute(
             "SELECT call_id, kind FROM events WHERE agent_id = ? AND kind IN ('call_connected', 'callback_completed',"
-            " 'agent_logged_out') ORDER BY id DESC LIMIT 1", (agent_id,)).fetchone()
+            # By time, newest first, along the (agent_id, at) index: it stops at the first match.
+            " 'agent_logged_out') ORDER BY at DESC, id DESC LIMIT 1", (agent_id,)).fetchone()
         return row[0] if row and row[1] != "agent_logged_out" else None
 
     # ---- lists --------------------------------------------------------------------------------------
