@@ -80,7 +80,8 @@ def test_configuration_round_trip_with_json(branch):
         json.loads(msgspec.json.encode(Queue("loans", ring_timeout=12, wrapup=20, max_wait=90, skills={"general": 1, "loans": 3})))
     ]
     assert json.loads(branch.cli("did", "list", "--json").stdout) == [{"number": "4008001234", "queue": "loans", "flow": None, "priority": 0}]
-    assert json.loads(branch.cli("seat", "list", "--json").stdout) == [{"name": "desk-1", "phone_uri": "sip:1001@192.0.2.21:5060"}]
+    assert json.loads(branch.cli("seat", "list", "--json").stdout) == [
+        {"name": "desk-1", "phone_uri": "sip:1001@192.0.2.21:5060", "remote_answer": False}]
     assert json.loads(branch.cli("agent", "list", "--json").stdout) == [
         {"id": "a1", "name": "Li Na", "skills": {"loans": 7}, "penalties": {}, "wrapup": None, "team": None}
     ]
