@@ -59,7 +59,7 @@ from appliance.clock import parse_iso
 from bench.capacity import git_state
 from bench.stats import percentile
 from tests.support.branch import Branch, Phone, Server, wait_until
-from tests.support.browser import chromium, console_errors, new_page
+from tests.support.browser import chromium, console_errors, new_page, sign_in_ready
 from tests.support.desktop import add_user
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -163,19 +163,6 @@ def set_up(root: Path) -> tuple[Branch, Server, StampedPhone, str]:
     branch.cli("seat", "add", "desk-1", "--phone", seat_phone.uri)
     server = Server(branch).start()
     return branch, server, seat_phone, password
-
-
-def sign_in(page, password: str) -> None:
-    page.goto("/desktop/")
-    page.fill("#signin-username", "alice")
-    page.fill("#signin-password", password)
-    page.click("#btn-signin")
-    page.wait_for_selector("#seat-select", state="visible")
-    page.select_option("#seat-select", "desk-1")
-    page.click("#btn-seat")
-    page.wait_for_selector("#btn-ready:enabled")
-    page.click("#btn-ready")
-    page.wait_for_function(BADGE_READY, timeout=10000)
 
 
 def offer_times(branch: Branch) -> dict[str, float]:
@@ -299,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
         with chromium() as browser:
             page = new_page(browser, server.url)
             page.add_init_script(PAGE_HOOKS)
-            sign_in(page, password)
+            sign_in_ready(page, "alice", password, "desk-1")
             offsets.append(page.evaluate(CLOCK_OFFSET))
             print("desktop_pop: alice is signed in on desk-1 and Ready", flush=True)
             for number in range(-args.warmup + 1, args.calls + 1):

@@ -7,7 +7,7 @@ import pytest
 
 from tests.support.audio import tone_samples, write_wav
 from tests.support.branch import wait_until
-from tests.support.browser import console_errors, new_page
+from tests.support.browser import console_errors, new_page, sign_in_ready
 from tests.support.desktop import add_user
 from tests.support.dtmf_caller import Press, start_dtmf_call
 
@@ -52,24 +52,10 @@ def desk(branch, server, phones, tmp_path):
     return password, phone
 
 
-def _sign_in(page, server, password: str) -> None:
-    page.goto(server.url + "/desktop/")
-    page.fill("#signin-username", "alice")
-    page.fill("#signin-password", password)
-    page.click("#btn-signin")
-    page.wait_for_selector("#seat-select", state="visible")
-    page.select_option("#seat-select", "desk-1")
-    page.click("#btn-seat")
-    page.wait_for_selector("#btn-ready:enabled")
-    page.click("#btn-ready")
-    page.wait_for_function("document.querySelector('#state-badge').dataset.status === 'ready'"
-                           " || /ready/i.test(document.querySelector('#state-badge').textContent)")
-
-
 def test_screen_pop_while_ringing_then_hang_up_and_wrap_up(browser, desk, branch, server, phones, tmp_path):
     password, phone = desk
     page = new_page(browser, server.url)
-    _sign_in(page, server, password)
+    sign_in_ready(page, "alice", password, "desk-1")
     caller = start_dtmf_call(server, tmp_path / "sipp", [Press("1", after_ms=1200)], did="300",
                              end="caller_hangs_up", hangup_after_ms=20000)
 

@@ -108,3 +108,17 @@ def serve_directory(directory: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def sign_in_ready(page: Page, username: str, password: str, seat: str) -> None:
+    """Sign in on the desktop page (base URL: the server), take `seat` and go Ready, as an agent does."""
+    page.goto("/desktop/")
+    page.fill("#signin-username", username)
+    page.fill("#signin-password", password)
+    page.click("#btn-signin")
+    page.wait_for_selector("#seat-select", state="visible")
+    page.select_option("#seat-select", seat)
+    page.click("#btn-seat")
+    page.wait_for_selector("#btn-ready:enabled")
+    page.click("#btn-ready")
+    page.wait_for_function("document.querySelector('#state-badge').dataset.status === 'ready'", timeout=10000)
