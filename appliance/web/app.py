@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 ServicesDep = NamedDependency[Services]
 
 MAX_CALLS_LISTED = 1000
+PAGES = ("desktop", "wallboard", "supervisor")  # each a folder of web/static served at /NAME/
 
 
 def _agent_for(request: Request, services: Services, agent_id: str) -> str:
@@ -217,8 +218,8 @@ def create_app(services: Services) -> Litestar:
             home,
             *SESSION_ROUTES,
             *DESKTOP_ROUTES,
-            create_static_files_router("/desktop", directories=[web_dir() / "static" / "desktop"], html_mode=True,
-                                       name="desktop"),
+            *(create_static_files_router(f"/{page}", directories=[web_dir() / "static" / page], html_mode=True, name=page)
+              for page in PAGES),
             list_agents,
             show_agent,
             login_agent,

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from appliance.web.app import create_app
+from appliance.web.app import PAGES, create_app
 from tests.support.branch import Branch, Server
 from tests.support.desktop import DesktopSession, add_user
 
@@ -67,8 +67,8 @@ BODIES = {"/api/v1/seat-binding": {"seat": None}, "/api/v1/notices": {"text": "h
 def _routes() -> set[tuple[str, str]]:
     found = set()
     for route in create_app(None).routes:
-        if route.path.startswith("/desktop"):
-            continue  # the page's static files
+        if route.path.strip("/").split("/")[0] in PAGES:
+            continue  # a page's static files
         methods = getattr(route, "methods", None) or {"WS"}
         found |= {(m, route.path) for m in methods if m not in ("HEAD", "OPTIONS")}
     return found
