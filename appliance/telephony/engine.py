@@ -22,7 +22,7 @@ from appliance.telephony import recorder, sipfilter
 from appliance.telephony.admission import Admitted, admit, allowed_networks, dialled_number
 from appliance.telephony.budget import LegBudget
 from appliance.telephony.dtmf import normalise_digit, read_info
-from appliance.telephony.legs import Leg, MediaPlan
+from appliance.telephony.legs import Leg, MediaPlan, Monitoring
 from appliance.telephony.media import MediaRouter
 from appliance.telephony.messages import (
     Answer,
@@ -38,6 +38,7 @@ from appliance.telephony.messages import (
     LegAnswered,
     LegEnded,
     LegRinging,
+    Monitor,
     MusicOnHold,
     Play,
     PromptFinished,
@@ -339,13 +340,10 @@ class Engine:
                 self._media.switch(leg, MediaPlan.MOH)
             case Silence():
                 self._media.switch(leg, MediaPlan.SILENCE)
-            case Record(path=path, max_seconds=max_seconds):
-                self._stop_recording(leg, "replaced")
-                audio = self._media.audio(leg)
-                if audio is None:
-                    self._emit(RecordingStopped(leg.leg_id, path, 0.0, "no audio"))
-                else:
-                    recorder.start(leg, audio, path, max_seconds)
+            case Record():
+                self._record(leg, command)
+            case Monitor(caller_leg=caller_leg, agent_leg=agent_leg, mode=mode):
+                self._media.monitor(leg, Monitoring(caller_leg, agent_leg, mode))
             case StopRecording():
                 self._stop_recording(leg, "stopped")
             case Bridge(leg_b=other_id):
@@ -359,6 +357,20 @@ class Engine:
                 leg.hangup_at = now + after
             case Hangup(status=status):
                 self._hangup(leg, status)
+
+    def _record(self, leg: Leg, command: Record) -> None:
+        self._stop_recording(leg, "replaced")
+        audio = self._media.audio(leg)
+        if audio is None:
+            self._emit(RecordingStopped(leg.leg_id, command.path, 0.0, "no audio"))
+            return
+        try:
+            recorder.start(leg, audio, command.path, command.max_seconds, command.both_sides)
+        except pj.Error as exc:  # pjsua's 32 recorders are all in use: the call goes on unrecorded
+            self._emit(RecordingStopped(leg.leg_id, command.path, 0.0, f"cannot record: {exc.reason}"))
+            return
+        self._media.connect(leg)  # the bridged party's voice (and a barging supervisor's) joins it
+        self._media.reconnect_monitors(leg)
 
     def _stop_recording(self, leg: Leg, reason: str) -> None:
         stopped = recorder.stop(leg, self._media.audio(leg) if reason != "leg ended" else None)
@@ -477,6 +489,7 @@ class Engine:
             self._media.connect(leg)
             if leg.peer and (peer := self._legs.get(leg.peer)):
                 self._media.connect(peer)
+            self._media.reconnect_monitors(leg)
 
     def _end_silent_calls(self, now: float) -> None:
         """Hang up answered calls whose far end has sent no RTP for MEDIA_TIMEOUT_S."""

@@ -8,7 +8,7 @@ from typing import Any
 
 from appliance.telephony.dtmf import DtmfDeduplicator
 
-__all__ = ("Leg", "MediaPlan", "Segment")
+__all__ = ("Leg", "MediaPlan", "Monitoring", "Segment")
 
 
 class MediaPlan(enum.Enum):
@@ -26,6 +26,15 @@ class Segment:
 
     paths: tuple[str, ...]
     seconds: float
+
+
+@dataclass(frozen=True)
+class Monitoring:
+    """Which conversation a supervisor's leg is connected to, and how (messages.Monitor)."""
+
+    caller_leg: str
+    agent_leg: str
+    mode: str
 
 
 @dataclass
@@ -49,6 +58,7 @@ class Leg:
     prompt_seconds: float = 0.0  # of the segment playing
     prompt_ends_at: float = 0.0  # when the segment playing has been heard; 0 until it is connected
     recording: Any = None  # the leg's Recording while one runs (telephony/recorder.py)
+    monitoring: Monitoring | None = None  # a supervisor's leg: the conversation it is connected to
     rtp_received: int = 0
     rtp_seen_at: float = 0.0
     dtmf: DtmfDeduplicator = field(default_factory=DtmfDeduplicator)

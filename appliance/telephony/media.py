@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 
 import pjsua2 as pj
 
-from appliance.telephony.legs import Leg, MediaPlan, Segment
+from appliance.telephony.legs import Leg, MediaPlan, Monitoring, Segment
 
 __all__ = ("MediaRouter", "plan_segments", "wav_format")
 
@@ -158,34 +158,69 @@ class MediaRouter:
         audio = self.audio(leg)
         if audio is None:
             return
-        if leg.plan is MediaPlan.MOH:
-            self._moh.startTransmit(audio)
-        elif leg.plan is MediaPlan.PROMPT and leg.player is not None:
-            leg.player.startTransmit(audio)
-            if not leg.prompt_ends_at:  # the prompt is heard from the moment it is connected
-                leg.prompt_ends_at = time.monotonic() + leg.prompt_seconds
-        elif leg.plan is MediaPlan.PEER and leg.peer:
-            peer_audio = self.audio(self._legs.get(leg.peer))
-            if peer_audio is not None:
-                audio.startTransmit(peer_audio)
-                peer_audio.startTransmit(audio)
+        if leg.recording is not None:  # a re-INVITE drops this link too
+            audio.startTransmit(leg.recording.recorder)
+        for source, sink in self._plan_links(leg, audio):
+            source.startTransmit(sink)
+        if leg.plan is MediaPlan.PROMPT and leg.player is not None and not leg.prompt_ends_at:
+            leg.prompt_ends_at = time.monotonic() + leg.prompt_seconds  # heard from the moment it is connected
 
     def disconnect(self, leg: Leg) -> None:
         audio = self.audio(leg)
-        if audio is None:
-            return
-        try:
-            if leg.plan is MediaPlan.MOH:
-                self._moh.stopTransmit(audio)
-            elif leg.plan is MediaPlan.PROMPT and leg.player is not None:
-                leg.player.stopTransmit(audio)
-            elif leg.plan is MediaPlan.PEER and leg.peer:
-                peer_audio = self.audio(self._legs.get(leg.peer))
-                if peer_audio is not None:
-                    audio.stopTransmit(peer_audio)
-                    peer_audio.stopTransmit(audio)
-        except pj.Error:
-            pass
+        if audio is not None:
+            _stop_all(self._plan_links(leg, audio))
+
+    def _plan_links(self, leg: Leg, audio: pj.AudioMedia) -> list[tuple[pj.AudioMedia, pj.AudioMedia]]:
+        """(source, sink) pairs that make the leg hear its plan; for a bridged pair, both directions,
+        and each voice into the other party's conversation recording."""
+        if leg.plan is MediaPlan.MOH:
+            return [(self._moh, audio)]
+        if leg.plan is MediaPlan.PROMPT and leg.player is not None:
+            return [(leg.player, audio)]
+        if leg.plan is not MediaPlan.PEER or not leg.peer:
+            return []
+        peer = self._legs.get(leg.peer)
+        peer_audio = self.audio(peer)
+        if peer is None or peer_audio is None:
+            return []
+        links = [(audio, peer_audio), (peer_audio, audio)]
+        if (recorder := _conversation_recorder(leg)) is not None:
+            links.append((peer_audio, recorder))
+        if (recorder := _conversation_recorder(peer)) is not None:
+            links.append((audio, recorder))
+        return links
+
+    # ---- supervisors -------------------------------------------------------------------------
+
+    def monitor(self, supervisor: Leg, monitoring: Monitoring) -> None:
+        """Connect the supervisor's leg to a conversation, or change how (listen, whisper, barge)."""
+        _stop_all(self._monitor_links(supervisor))
+        supervisor.monitoring = monitoring
+        _start_all(self._monitor_links(supervisor))
+
+    def reconnect_monitors(self, leg: Leg) -> None:
+        """After a re-INVITE of any of its legs, connect each supervisor's conversation again."""
+        for supervisor in self._legs.values():
+            watched = supervisor.monitoring
+            if watched and leg.leg_id in (supervisor.leg_id, watched.caller_leg, watched.agent_leg):
+                _start_all(self._monitor_links(supervisor))
+
+    def _monitor_links(self, supervisor: Leg) -> list[tuple[pj.AudioMedia, pj.AudioMedia]]:
+        watched = supervisor.monitoring
+        own = self.audio(supervisor)
+        if watched is None or own is None:
+            return []
+        caller, agent = self._legs.get(watched.caller_leg), self._legs.get(watched.agent_leg)
+        caller_audio, agent_audio = self.audio(caller), self.audio(agent)
+        links = [(voice, own) for voice in (caller_audio, agent_audio) if voice is not None]
+        if watched.mode in ("whisper", "barge") and agent_audio is not None:
+            links.append((own, agent_audio))
+        if watched.mode == "barge":
+            if caller_audio is not None:
+                links.append((own, caller_audio))
+            # A barge is part of the conversation; a whisper never is.
+            links += [(own, recorder) for recorder in map(_conversation_recorder, (caller, agent)) if recorder]
+        return links
 
     def release(self, leg: Leg) -> None:
         # The call's conference port is already gone; only drop what we own.
@@ -194,3 +229,21 @@ class MediaRouter:
             peer.peer, peer.plan = None, MediaPlan.SILENCE
         leg.peer = None
 
+
+
+def _conversation_recorder(leg: Leg | None) -> pj.AudioMediaRecorder | None:
+    recording = leg.recording if leg is not None else None
+    return recording.recorder if recording is not None and recording.both_sides else None
+
+
+def _start_all(links: list[tuple[pj.AudioMedia, pj.AudioMedia]]) -> None:
+    for source, sink in links:
+        source.startTransmit(sink)  # connecting what is already connected changes nothing
+
+
+def _stop_all(links: list[tuple[pj.AudioMedia, pj.AudioMedia]]) -> None:
+    for source, sink in links:
+        try:
+            source.stopTransmit(sink)
+        except pj.Error:
+            pass  # not connected (a re-INVITE dropped it): nothing to undo

@@ -23,6 +23,8 @@ __all__ = (
     "LegAnswered",
     "LegEnded",
     "LegRinging",
+    "MONITOR_MODES",
+    "Monitor",
     "MusicOnHold",
     "PhoneReachability",
     "Play",
@@ -165,11 +167,17 @@ class Silence(msgspec.Struct, frozen=True, tag=True):
 
 class Record(msgspec.Struct, frozen=True, tag=True):
     """Record what the far end of the leg says into `path` (WAV), for at most `max_seconds`;
-    RecordingStopped follows. A leg has at most one recording at a time."""
+    RecordingStopped follows. A leg has at most one recording at a time.
+
+    `both_sides`: a conversation recording. The file also holds whoever the leg is bridged to
+    (whoever that is from moment to moment) and a supervisor barging in; never music on hold,
+    prompts, or a whisper.
+    """
 
     leg_id: str
     path: str
     max_seconds: float
+    both_sides: bool = False
 
 
 class StopRecording(msgspec.Struct, frozen=True, tag=True):
@@ -201,6 +209,22 @@ class Bridge(msgspec.Struct, frozen=True, tag=True):
 
     leg_a: str
     leg_b: str
+
+
+class Monitor(msgspec.Struct, frozen=True, tag=True):
+    """Connect an answered supervisor's leg to a conversation between `caller_leg` and `agent_leg`.
+
+    listen: the supervisor hears both; nobody hears the supervisor. whisper: the agent hears the
+    supervisor too. barge: both do. Sent again to change mode; it lasts until one of the legs ends.
+    """
+
+    leg_id: str
+    caller_leg: str
+    agent_leg: str
+    mode: str
+
+
+MONITOR_MODES = ("listen", "whisper", "barge")
 
 
 class Hangup(msgspec.Struct, frozen=True, tag=True):
@@ -256,6 +280,7 @@ Command = (
     | MusicOnHold
     | Dial
     | Bridge
+    | Monitor
     | Hangup
     | HangupAll
     | SipPolicy

@@ -1,4 +1,5 @@
-"""Recording what a leg's far end says into a WAV file (voicemail now, call recording later)."""
+"""Recording what a leg's far end says into a WAV file: a voicemail, or (with `both_sides`) a
+conversation, whose other voices the media router connects to the same recorder."""
 
 from __future__ import annotations
 
@@ -20,16 +21,17 @@ class Recording:
     started: float
     ends_at: float
     recorder: pj.AudioMediaRecorder  # kept referenced until stopped: pjsua2 writes through it
+    both_sides: bool = False
 
 
-def start(leg: Leg, audio: pj.AudioMedia, path: str, max_seconds: float) -> None:
+def start(leg: Leg, audio: pj.AudioMedia, path: str, max_seconds: float, both_sides: bool = False) -> None:
     """Start recording the leg's incoming audio. Raises pj.Error when pjsua2 cannot (no recorder free)."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     recorder = pj.AudioMediaRecorder()
     recorder.createRecorder(path)
     audio.startTransmit(recorder)
     now = time.monotonic()
-    leg.recording = Recording(path, now, now + max_seconds, recorder)
+    leg.recording = Recording(path, now, now + max_seconds, recorder, both_sides)
 
 
 def stop(leg: Leg, audio: pj.AudioMedia | None) -> tuple[str, float] | None:
