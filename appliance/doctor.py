@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import urllib.request
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from appliance.resources import migrations_dir, prompts_dir
 from appliance.store.config import load_config
 from appliance.store.database import StoreError
 from appliance.store.migrations import applied_versions, pending
+from appliance.store.recordings import recording_settings
 
 __all__ = ("Check", "run_checks")
 
@@ -114,6 +116,22 @@ def _configuration(data: DataDir) -> Check:
                  f"{len(config.queues)} queue(s), {len(config.seats)} seat(s), {len(config.agents)} agent(s)")
 
 
+def _recording_disk(data: DataDir) -> Check:
+    """The same rule the switchboard applies before each recording (core/conversations.py)."""
+    try:
+        settings = recording_settings(data.open_store(apply_migrations=False))
+    except (StoreError, BranchlineError) as exc:
+        return Check("recording disk", "fail", getattr(exc, "message", str(exc)))
+    data.recordings.mkdir(parents=True, exist_ok=True)
+    free_mb = shutil.disk_usage(data.recordings).free // (1024 * 1024)
+    if free_mb < settings.min_free_mb:
+        return Check("recording disk", "fail",
+                     f"only {free_mb} MB free for recordings, under the {settings.min_free_mb} MB minimum: "
+                     "calls are not being recorded",
+                     "free disk space, 'branchline recordings purge', or lower 'branchline recordings settings --min-free-mb'")
+    return Check("recording disk", "ok", f"{free_mb} MB free for recordings (minimum {settings.min_free_mb} MB)")
+
+
 def run_checks(data: DataDir) -> list[Check]:
     first = _data_dir(data)
     if first.status == "fail":
@@ -121,6 +139,7 @@ def run_checks(data: DataDir) -> list[Check]:
     steps: list[Callable[[], Check]] = [
         lambda: _database(data),
         lambda: _configuration(data),
+        lambda: _recording_disk(data),
         lambda: _prompts(data),
         _engine,
         lambda: _server(data),

@@ -213,7 +213,8 @@ class _App:
             except apsw.Error as exc:
                 return {"status": "error", "error": str(exc)}
 
-        return Services(running.conn, running.switchboard, running.engine.health, database_health)
+        return Services(running.conn, running.switchboard, running.engine.health, database_health,
+                        recordings_dir=self.data.recordings)
 
     async def _pump_events(self, running: _Running) -> None:
         while True:

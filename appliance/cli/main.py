@@ -13,9 +13,11 @@ from appliance.cli.customer_cmds import customer, demo_bank, tier
 from appliance.cli.dialplan_cmds import dialplan
 from appliance.cli.ivr_cmds import ivr
 from appliance.cli.prompt_cmds import prompt
+from appliance.cli.quality_cmds import quality_group, recordings, scorecard
 from appliance.cli.server_cmds import calls, doctor, init, migrate, phone, serve
 from appliance.cli.user_cmds import audit_command, team, user
 from appliance.cli.voicemail_cmds import voicemail
+from appliance.cli.wallboard_cmds import wallboard
 from appliance.datadir import DataDir
 
 __all__ = ("cli", "main")
@@ -38,6 +40,7 @@ def cli(ctx: click.Context, data_option: str | None) -> None:
 COMMANDS = (
     init, migrate, serve, trunk, seat, agent, queue, did, acd, pause_code, dialplan,
     ivr, prompt, customer, tier, voicemail, user, team, audit_command, calls, doctor,
+    recordings, scorecard, quality_group, wallboard,
     phone, demo_bank,  # tools for trying a branch out: a test phone, the demo's core-banking stand-in
 )
 for command in COMMANDS:

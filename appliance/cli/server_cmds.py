@@ -7,6 +7,7 @@ import sys
 import click
 
 from appliance.cli.common import data_dir, fail, json_option, open_store, print_json, print_table, reports_errors
+from appliance.cli.quality_cmds import seed_standard_scorecard
 from appliance.clock import now
 from appliance.core.prompts import PromptLibrary
 from appliance.datadir import generate_password
@@ -52,6 +53,7 @@ def init(ctx: click.Context, demo: bool, language: str) -> None:
         admin_id = add_user(conn, "admin", password, "admin")
         audit(conn, now(), "user_added", actor=CLI_ACTOR, target="admin", role="admin")
     data.write_token(issue_token(conn, admin_id, "cli"))
+    seed_standard_scorecard(conn)
     click.echo(f"Created Branchline data in {data.root}.")
     click.echo(f"Admin user: admin  password: {password}  (shown once; keep it safe)")
     if demo:
@@ -62,7 +64,8 @@ def init(ctx: click.Context, demo: bool, language: str) -> None:
         sign_ins.chmod(0o600)
         click.echo(
             f"Added the demo branch: trunk demo (127.0.0.1), DID {DEMO_FLOW_DID} -> voice menu demo-bank, "
-            "DID 100 -> queue general, DID 101 -> queue cards, seats desk-1 and desk-2, agents a1001 and a1002, "
+            "DID 100 -> queue general, DID 101 -> queue cards, seats desk-1, desk-2 and desk-9 (the team "
+            "leader's), agents a1001 and a1002, "
             "dial rules local and mobile, 12 customers (5 vip)."
         )
 
@@ -104,6 +107,8 @@ def _add_demo_branch(conn, prompts: PromptLibrary) -> None:
     telephony.add_did(conn, Did("101", queue="cards"))
     telephony.add_seat(conn, Seat("desk-1", "sip:desk1@127.0.0.1:5070"))
     telephony.add_seat(conn, Seat("desk-2", "sip:desk2@127.0.0.1:5080"))
+    # The team leader's phone, for listening in from the supervisor page.
+    telephony.add_seat(conn, Seat("desk-9", "sip:desk9@127.0.0.1:5100"))
     routing.add_agent(conn, Agent("a1001", "Li Na", {"general": 7, "cards": 6}))
     # Wang Wei backs up cards: offered its calls only once a caller has waited 30 s (penalty rule 30:1).
     routing.add_agent(conn, Agent("a1002", "Wang Wei", {"general": 5, "cards": 3}, penalties={"cards": 1}))

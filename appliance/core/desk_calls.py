@@ -46,6 +46,7 @@ class DeskCalls:
     _apply: Callable[[list[Action], float], None]
     _enqueue: Callable[..., None]
     _agent_command: Callable[..., AgentState]
+    conversation_started: Callable[[LiveCall, str, str, float], None]
 
     def call_view(self, call_id: str | None) -> CallView | None:
         call = self._calls.get(call_id or "")
@@ -276,5 +277,7 @@ class DeskCalls:
                 call.phase = "outside"
                 self.outside.adopt(consultation.leg_id, call.record.id, consultation.target)
             self._send(Bridge(call.record.id, consultation.leg_id))
+            if consultation.to == "agent":
+                self.conversation_started(call, consultation.leg_id, consultation.target, now)
             self._apply(actions, now)
         return self.distributor.agent(agent_id)

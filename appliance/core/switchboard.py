@@ -34,6 +34,7 @@ from appliance.core.agent_legs import AgentLegs
 from appliance.core.agent_log import log_agent_change, seconds
 from appliance.core.callbacks import CallbackCalls
 from appliance.core.consultations import Consultations
+from appliance.core.conversations import Conversations
 from appliance.core.desk_calls import DeskCalls
 from appliance.core.ivr_calls import Handoff, IvrCalls
 from appliance.core.live_calls import LiveCall
@@ -102,6 +103,7 @@ class Switchboard(DeskCalls):
         self.ivr.configure(config)
         self.outside = OutsideTransfers(conn, send)
         self.consultations = Consultations()
+        self.conversations = Conversations(conn, send, recordings)
         self.listeners: list[Callable[[AgentChanged], None]] = []
         self._restore_callbacks()
 
@@ -145,7 +147,7 @@ class Switchboard(DeskCalls):
     def live_calls(self) -> int:
         """Legs in use or about to be, besides those kept for logged-in agents' phones."""
         return (len(self._calls) + self.callbacks.live() + self.ivr.transfer_legs() + self.outside.live()
-                + self.consultations.live())
+                + self.consultations.live() + self.conversations.live())
 
     def hang_up_all(self, reason: str) -> None:
         """Shutdown: every live call ends, and its record says the appliance ended it and why."""
@@ -158,7 +160,8 @@ class Switchboard(DeskCalls):
         now = self._clock()
         times = [
             t for t in (self.distributor.next_deadline(now), self.callbacks.next_deadline(), self.ivr.next_deadline(),
-                        self.outside.next_deadline(), self.consultations.next_deadline())
+                        self.outside.next_deadline(), self.consultations.next_deadline(),
+                        self.conversations.next_deadline())
             if t is not None
         ]
         for call in self._calls.values():
@@ -183,6 +186,7 @@ class Switchboard(DeskCalls):
             self.outside.tick(now)
             for leg_id in self.consultations.unanswered_by(now):
                 self._send(Hangup(leg_id))  # its LegEnded takes the agent back to the caller
+            self.conversations.tick(now)
         self._apply(self.distributor.tick(now), now)
 
     # ---- telephony events -----------------------------------------------------------------------
@@ -203,8 +207,9 @@ class Switchboard(DeskCalls):
                     self._ended(event, now)
                 case DtmfReceived(leg_id=leg_id, digit=digit):
                     self._digit(leg_id, digit, now)
-                case RecordingStopped(leg_id=leg_id, path=path, seconds=seconds):
-                    self._ivr_handoffs(leg_id, self.ivr.recording_stopped(leg_id, path, seconds, now), now)
+                case RecordingStopped(leg_id=leg_id, path=path, seconds=seconds, reason=reason):
+                    if not self.conversations.recording_stopped(path, seconds, reason, now):
+                        self._ivr_handoffs(leg_id, self.ivr.recording_stopped(leg_id, path, seconds, now), now)
                 case PhoneReachability(uri=uri, reachable=reachable):
                     seat = next((s.name for s in self._config.seats if s.phone_uri == uri), None)
                     if seat is not None:
@@ -261,6 +266,8 @@ class Switchboard(DeskCalls):
     def _answered(self, leg_id: str, now: float) -> None:
         if leg_id in self._calls:
             return  # an inbound leg's answer: recorded when we answered it
+        if self.conversations.supervisor_answered(leg_id):
+            return
         if self.ivr.owns_leg(leg_id):
             self.ivr.transfer_answered(leg_id, now)
             return
@@ -276,11 +283,18 @@ class Switchboard(DeskCalls):
             return
         call_id = self.callbacks.customer_answered(leg_id, now)
         if call_id is not None:
+            agent_leg = self.callbacks.agent_leg(call_id) or ""
+            _, agent_id = self._agent_legs.owner(agent_leg) or ("", "")
+            self.conversations.started(call_id=call_id, customer_leg=leg_id, agent_leg=agent_leg, agent_id=agent_id,
+                                       queue=self.callbacks.queue(call_id), direction="outbound",
+                                       caller=self.callbacks.number(call_id) or "", config=self._config, now=now)
             self._apply(self.distributor.callback_result(call_id, reached=True, now=now), now)
         else:
             self._send(Hangup(leg_id))  # answered just as its offer was withdrawn
 
     def _ended(self, event: LegEnded, now: float) -> None:
+        if self.conversations.leg_ended(event.leg_id, now):
+            return  # a supervisor's phone
         if self._agent_legs.owner(event.leg_id) is not None:
             self._agent_leg_ended(event, now)
         elif event.leg_id in self._calls:
@@ -558,6 +572,13 @@ class Switchboard(DeskCalls):
         append_event(self._conn, now, "call_connected", call_id=call.record.id, queue=call.record.queue,
                      agent_id=action.agent_id, seat=action.seat, waited=seconds(now - call.entered))
         self._send(Bridge(call.record.id, agent_leg))
+        self.conversation_started(call, agent_leg, action.agent_id, now)
+
+    def conversation_started(self, call: LiveCall, agent_leg: str, agent_id: str, now: float) -> None:
+        """A caller was just bridged to an agent: record it if the policy says so."""
+        self.conversations.started(call_id=call.record.id, customer_leg=call.record.id, agent_leg=agent_leg,
+                                   agent_id=agent_id, queue=call.record.queue, direction="inbound",
+                                   caller=call.record.caller, config=self._config, now=now)
 
     def _language(self, call: LiveCall | None) -> str:
         """The caller's language: the one their IVR journey chose, else the branch's."""

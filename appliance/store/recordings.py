@@ -6,20 +6,26 @@ recording settings (retention, the disk-space guard). Searching and playing them
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import apsw
 import msgspec
 
+from appliance.clock import iso
 from appliance.errors import InvalidInput, NotFound
 from appliance.store.config import get_setting, set_setting
 
 __all__ = (
     "DIRECTIONS",
+    "PurgeResult",
     "RecordingPolicy",
     "RecordingRow",
     "RecordingSettings",
     "add_recording",
     "finish_recording",
     "get_recording",
+    "mark_purged",
+    "purge_recordings",
     "purge_candidates",
     "recording_percent",
     "recording_policies",
@@ -161,3 +167,39 @@ def purge_candidates(conn: apsw.Connection, before: str) -> list[RecordingRow]:
         (before,),
     )
     return [RecordingRow(*row) for row in rows]
+
+
+# ---- purging -------------------------------------------------------------------------------------------
+
+
+class PurgeResult(msgspec.Struct, frozen=True):
+    recordings: int  # rows purged (or that would be, on a dry run)
+    bytes_freed: int
+    missing: int  # rows whose file was already gone
+    before: str | None  # the cut-off (ISO, UTC); None when the retention keeps everything
+
+
+def mark_purged(conn: apsw.Connection, recording_id: int) -> None:
+    """The file is gone; the row stays so evaluations keep their history."""
+    conn.execute("UPDATE recordings SET status = 'purged' WHERE id = ?", (recording_id,))
+
+
+def purge_recordings(conn: apsw.Connection, root: Path, now: float, *, dry_run: bool = False) -> PurgeResult:
+    """Delete the files of recordings older than the retention period (`root`: the data directory's
+    recordings/) and mark their rows purged. A retention of 0 days keeps everything."""
+    days = recording_settings(conn).retention_days
+    if days == 0:
+        return PurgeResult(0, 0, 0, None)
+    before = iso(now - days * 86400)
+    purged = freed = missing = 0
+    for row in purge_candidates(conn, before):
+        path = root / row.path
+        size = path.stat().st_size if path.is_file() else None
+        if not dry_run:
+            path.unlink(missing_ok=True)
+            with conn:  # one row at a time: a file deleted is a row marked, even if a later one fails
+                mark_purged(conn, row.id)
+        purged += 1
+        freed += size or 0
+        missing += size is None
+    return PurgeResult(purged, freed, missing, before)

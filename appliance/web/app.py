@@ -26,6 +26,8 @@ from appliance.store.records import CallRecord, get_call, list_calls
 from appliance.store.users import Account
 from appliance.web.auth import PUBLIC_PATHS, SessionAuth, at_least, may_see_agent
 from appliance.web.desktop_routes import DESKTOP_ROUTES
+from appliance.web.floor_routes import FLOOR_ROUTES
+from appliance.web.quality_routes import QUALITY_ROUTES
 from appliance.web.schemas import AgentView, ErrorBody, LoginBody, PauseBody, QueueStatsReport
 from appliance.web.services import Services
 from appliance.web.session_routes import SESSION_ROUTES
@@ -218,6 +220,8 @@ def create_app(services: Services) -> Litestar:
             home,
             *SESSION_ROUTES,
             *DESKTOP_ROUTES,
+            *FLOOR_ROUTES,
+            *QUALITY_ROUTES,
             *(create_static_files_router(f"/{page}", directories=[web_dir() / "static" / page], html_mode=True, name=page)
               for page in PAGES),
             list_agents,

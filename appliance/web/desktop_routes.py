@@ -64,12 +64,12 @@ def _agent_id(user: Account) -> str:
 
 def _desktop(services: Services, user: Account) -> Response[bytes]:
     services.notify()  # the user's other tabs, and everyone's screens, see the change too
-    return Response(services.desktops.desktop(user), media_type="application/json")
+    return Response(services.desktops.screen(user), media_type="application/json")
 
 
 @get("/api/v1/desktop", sync_to_thread=False)
 def show_desktop(request: Request, services: ServicesDep) -> Response[bytes]:
-    return Response(services.desktops.desktop(request.user), media_type="application/json")
+    return Response(services.desktops.screen(request.user), media_type="application/json")
 
 
 @websocket_stream("/api/v1/desktop/live")

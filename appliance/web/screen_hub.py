@@ -1,8 +1,11 @@
-"""Pushing each signed-in user's desktop to their open pages the moment anything changes.
+"""Pushing each signed-in user's screen (their desktop, or the floor) to their open pages the
+moment anything changes.
 
-The server calls `notify()` after every engine event, timer tick and desktop action. One task
-then rebuilds the desktop of every user with a page open (the queues' figures once for all of
-them) and pushes it to that user's pages when it differs from their last one. Pushing at once,
+A hub serves one kind of screen, built per user by its `views` (`build(account, now, figures)`,
+`live_figures(now)`, a `server_time` field left out when comparing). The server calls `notify()`
+after every engine event, timer tick and desktop action. One task then rebuilds the screen of
+every user with a page open (the queues' figures once for all of them) and pushes it to that
+user's pages when it differs from their last one. Pushing at once,
 not on a timer, is what lets a screen pop reach the page while the phone starts ringing; a page
 that reads slowly gets the newest desktop, never a backlog (see `live.Subscription`).
 """
@@ -19,7 +22,7 @@ from appliance.store.users import Account
 from appliance.web.desktop_view import DesktopViews
 from appliance.web.live import Subscription
 
-__all__ = ("DesktopHub",)
+__all__ = ("ScreenHub",)
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +36,7 @@ class _Viewer:
         self.last: bytes = b""  # the last desktop pushed, without its clock
 
 
-class DesktopHub:
+class ScreenHub:
     def __init__(self, views: DesktopViews, clock: Callable[[], float]) -> None:
         self.views = views
         self._clock = clock
@@ -45,7 +48,7 @@ class DesktopHub:
     def notify(self) -> None:
         self._changed.set()
 
-    def desktop(self, account: Account) -> bytes:
+    def screen(self, account: Account) -> bytes:
         return msgspec.json.encode(self.views.build(account, self._clock()))
 
     def subscribe(self, account: Account) -> Subscription:
@@ -108,8 +111,8 @@ class DesktopHub:
             started = loop.time()
             try:
                 self._push_changed()
-            except Exception:  # one failed build must not stop every desktop for good
-                log.exception("building the agent desktops failed")
+            except Exception:  # one failed build must not stop every screen for good
+                log.exception("building the %s screens failed", type(self.views).__name__)
             # A round costs about 0.3 ms per open desktop. Under a stream of events, rest twice as
             # long as it took before the next, so pushes never take more than a third of the loop;
             # the first change after a quiet spell (a phone starting to ring) still goes at once.

@@ -6,11 +6,15 @@ import base64
 import os
 import re
 import socket
+import time
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
+from appliance.store.database import connect
+from appliance.store.quality import add_evaluation, latest_scorecard
+from appliance.store.recordings import add_recording, finish_recording
 from appliance.web.app import PAGES, create_app
 from tests.support.branch import Branch, Server
 from tests.support.desktop import DesktopSession, add_user
@@ -18,7 +22,10 @@ from tests.support.desktop import DesktopSession, add_user
 # Every route, and who must be refused it. "role:R" — roles ranked below R get 403;
 # "own-agent" — an agent may act only for themselves, a team leader only for their team;
 # "agent-user" — needs a user linked to an agent; "public" — no sign-in; "signed-in" — any role;
-# "calls" — filtered or refused by whose calls they are (tested with real calls in test_desktop_calls).
+# "calls" — filtered or refused by whose calls they are (tested with real calls in test_desktop_calls);
+# "team-data" — about recording 1 or evaluation 1, both of bob (team loans): agents and team leaders of
+# another team get 403, a supervisor does not (their own team's: test_recordings_api);
+# "evaluated-agent" — only the agent evaluation 1 is of (bob) may: everyone else gets 403.
 ACCESS = {
     ("GET", "/healthz"): "public",
     ("GET", "/"): "public",
@@ -59,8 +66,33 @@ ACCESS = {
     ("GET", "/api/v1/desktop/myday"): "agent-user",
     ("POST", "/api/v1/notices"): "role:team_leader",
     ("POST", "/api/v1/notices/{notice_id:int}/ack"): "signed-in",
+    ("GET", "/api/v1/recordings"): "signed-in",  # filtered by whose recordings they are: test_recordings_api
+    ("GET", "/api/v1/recordings/{recording_id:int}"): "team-data",
+    ("GET", "/api/v1/recordings/{recording_id:int}/audio"): "team-data",
+    ("POST", "/api/v1/recordings/{recording_id:int}/highlight"): "team-data",
+    ("DELETE", "/api/v1/recordings/{recording_id:int}/highlight"): "team-data",
+    ("GET", "/api/v1/highlights"): "signed-in",  # filtered by team
+    ("GET", "/api/v1/scorecards"): "signed-in",
+    ("GET", "/api/v1/scorecards/{scorecard_id:int}"): "signed-in",
+    ("POST", "/api/v1/evaluations"): "team-data",
+    ("GET", "/api/v1/evaluations"): "signed-in",  # filtered by whose evaluations they are
+    ("GET", "/api/v1/evaluations/{evaluation_id:int}"): "team-data",
+    ("POST", "/api/v1/evaluations/{evaluation_id:int}/acknowledge"): "evaluated-agent",
+    ("POST", "/api/v1/evaluations/{evaluation_id:int}/dispute"): "evaluated-agent",
+    ("POST", "/api/v1/evaluations/{evaluation_id:int}/respond"): "team-data",
+    ("GET", "/api/v1/review-list"): "role:team_leader",
+    ("GET", "/api/v1/floor"): "role:team_leader",
+    ("WS", "/api/v1/floor/live"): "role:team_leader",
+    ("POST", "/api/v1/calls/{call_id:str}/monitor"): "role:team_leader",
+    ("PUT", "/api/v1/calls/{call_id:str}/monitor"): "role:team_leader",
+    ("DELETE", "/api/v1/calls/{call_id:str}/monitor"): "role:team_leader",
 }
 BODIES = {"/api/v1/seat-binding": {"seat": None}, "/api/v1/notices": {"text": "hello"},
+          "/api/v1/evaluations": {"recording_id": 1, "scorecard_id": 1, "answers": {}},
+          "/api/v1/recordings/{recording_id:int}/highlight": {"reason": "a model call"},
+          "/api/v1/evaluations/{evaluation_id:int}/dispute": {"comment": "I disagree"},
+          "/api/v1/evaluations/{evaluation_id:int}/respond": {"response": "noted"},
+          "/api/v1/calls/{call_id:str}/monitor": {"mode": "listen"},
           "/api/v1/agents/{agent_id:str}/login": {"seat": "desk-1"}, "/api/v1/agents/{agent_id:str}/pause": {"reason": "break"}}
 
 
@@ -97,12 +129,28 @@ def people(tmp_path_factory):
         "tess": add_user(branch, "tess", "team_leader", team="tellers"),
         "sam": add_user(branch, "sam", "supervisor"),
     }
+    _bobs_recording_and_evaluation(branch)
     server = Server(branch).start()
     sessions = {name: DesktopSession(server, name, password) for name, password in users.items()}
     yield sessions, server
     for session in sessions.values():
         session.close()
     server.stop()
+
+
+def _bobs_recording_and_evaluation(branch: Branch) -> None:
+    """Recording 1 and evaluation 1, both of bob, for the "team-data" and "evaluated-agent" rules."""
+    conn = connect(branch.data / "branchline.db")
+    path = "calls/2026/01/05/1-call-1.wav"
+    with conn:
+        add_recording(conn, call_id="call-1", path=path, direction="inbound", queue=None, agent_id="bob", team="loans",
+                      caller="13800138000", started_at="2026-01-05T01:00:00.000Z")
+        finish_recording(conn, path, ended_at="2026-01-05T01:01:00.000Z", seconds=60.0, size=0, reason="hangup")
+    card = latest_scorecard(conn, "standard")
+    evaluation = add_evaluation(conn, recording_id=1, scorecard_id=card.id, comment="", evaluator="cli", now=time.time(),
+                                answers=dict.fromkeys(card.definition().criteria(), 0))
+    conn.close()
+    assert (evaluation.id, evaluation.scorecard_id) == (1, 1)
 
 
 def _call(session: DesktopSession, method: str, path: str, agent: str = "bob") -> int:
@@ -132,6 +180,21 @@ def test_agents_and_team_leaders_are_refused_other_teams_agents(people, route):
     assert _call(people["tess"], method, path, agent="ann") != 403  # her team's
 
 
+@pytest.mark.parametrize("route", sorted(k for k, v in ACCESS.items() if v == "team-data"))
+def test_agents_and_team_leaders_are_refused_other_teams_recordings_and_evaluations(people, route):
+    people, _ = people
+    assert _call(people["alice"], *route) == 403
+    assert _call(people["tess"], *route) == 403
+    assert _call(people["sam"], *route) != 403
+
+
+@pytest.mark.parametrize("route", sorted(k for k, v in ACCESS.items() if v == "evaluated-agent"))
+def test_only_the_evaluated_agent_acknowledges_or_disputes(people, route):
+    people, _ = people
+    for name in ("alice", "tess", "sam"):
+        assert _call(people[name], *route) == 403, f"{name} answered bob's evaluation"
+
+
 @pytest.mark.parametrize("route", sorted(k for k, v in ACCESS.items() if v == "agent-user" and k[0] != "WS"))
 def test_desktop_routes_need_a_user_linked_to_an_agent(people, route):
     people, _ = people
@@ -145,6 +208,9 @@ def test_websockets_refuse_lower_roles_and_strangers(people):
     # handshake with HTTP 403, whether the reason was 401 or 403. (The page asks /api/v1/me to tell.)
     assert _handshake_status(stats, people["alice"].http.cookies) == 403
     assert _handshake_status(stats, {}) == 403
+    floor = server.url.replace("http", "ws") + "/api/v1/floor/live"
+    assert _handshake_status(floor, people["alice"].http.cookies) == 403
+    assert _handshake_status(floor, people["tess"].http.cookies) == 101
     desktop = server.url.replace("http", "ws") + "/api/v1/desktop/live"
     assert _handshake_status(desktop, {}) == 403
     assert _handshake_status(desktop, people["alice"].http.cookies) == 101  # alice is let in

@@ -94,15 +94,19 @@ class Branch:
             timeout, f"{count} ended call record(s)",
         )
 
-    def events(self, kind: str | None = None) -> list[dict[str, Any]]:
+    def query(self, sql: str, *args: Any) -> list[tuple]:
+        """Rows from the branch's database, read-only (the running server keeps writing)."""
         import apsw
 
         conn = apsw.Connection(str(self.data / "branchline.db"), flags=apsw.SQLITE_OPEN_READONLY)
         try:
-            sql = "SELECT at, call_id, queue, agent_id, kind, details FROM events"
-            rows = conn.execute(sql + (" WHERE kind = ?" if kind else "") + " ORDER BY id", (kind,) if kind else ()).fetchall()
+            return conn.execute(sql, args).fetchall()
         finally:
             conn.close()
+
+    def events(self, kind: str | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT at, call_id, queue, agent_id, kind, details FROM events"
+        rows = self.query(sql + (" WHERE kind = ?" if kind else "") + " ORDER BY id", *((kind,) if kind else ()))
         return [dict(zip(("at", "call_id", "queue", "agent_id", "kind", "details"), r), details=json.loads(r[5])) for r in rows]
 
 
