@@ -35,6 +35,9 @@ trap cleanup EXIT INT TERM
 pids+=($!)
 .venv/bin/branchline phone --listen 127.0.0.1:5080 --user desk2 --tone 660 >"$DATA/logs/phone-desk-2.log" 2>&1 &
 pids+=($!)
+# desk-9, the team leader's phone: the supervisor page's Listen / Whisper / Barge rings it.
+.venv/bin/branchline phone --listen 127.0.0.1:5100 --user desk9 >"$DATA/logs/phone-desk-9.log" 2>&1 &
+pids+=($!)
 # The stand-in for the bank's core system: the voice menu's balance enquiry asks it.
 .venv/bin/branchline demo-bank --listen 127.0.0.1:8091 >"$DATA/logs/demo-bank.log" 2>&1 &
 pids+=($!)
@@ -61,6 +64,8 @@ cat <<MSG
 The demo branch is up.
   Agent desktop: http://127.0.0.1:$HTTP_PORT/desktop/  sign in as (user password):
 $(sed 's/^/              /' "$DATA/demo-users.txt" 2>/dev/null || echo "              (no demo users: this data directory predates them; add some with 'branchline user add')")
+  Supervisor: http://127.0.0.1:$HTTP_PORT/supervisor/  (as leader; listen in from seat desk-9)
+  Wallboard:  http://127.0.0.1:$HTTP_PORT/wallboard/
   Health:     curl http://127.0.0.1:$HTTP_PORT/healthz
   Agents:     .venv/bin/branchline --data $DATA agent status
   Call the bank's voice menu (DID 8000) as a VIP customer; press keys by typing "dtmf 1" + Enter:

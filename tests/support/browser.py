@@ -30,6 +30,7 @@ LAUNCH_ARGS = [
 DESKTOP_VIEWPORT = (1366, 768)
 REPO = Path(__file__).resolve().parents[2]
 DESKTOP_STATIC = REPO / "web" / "static" / "desktop"
+STATIC_ROOT = REPO / "web" / "static"  # every page's folder: /desktop/, /wallboard/, /supervisor/
 
 
 @contextmanager
@@ -122,3 +123,13 @@ def sign_in_ready(page: Page, username: str, password: str, seat: str) -> None:
     page.wait_for_selector("#btn-ready:enabled")
     page.click("#btn-ready")
     page.wait_for_function("document.querySelector('#state-badge').dataset.status === 'ready'", timeout=10000)
+
+
+def sign_in_page(page: Page, path: str, username: str, password: str) -> None:
+    """Open a page of the server (/wallboard/, /supervisor/, /desktop/) and sign in on its form."""
+    page.goto(path)
+    page.wait_for_selector("#signin-username", state="visible")
+    page.fill("#signin-username", username)
+    page.fill("#signin-password", password)
+    page.click("#btn-signin")
+    page.wait_for_selector("#signin-form", state="hidden")

@@ -12,6 +12,7 @@ import {
   parseTime,
   toLocalInputValue,
 } from "./format.js";
+import { loadMyEvaluations, renderMyEvaluations, resetMyEvaluations, wireMyEvaluations } from "./evaluations.js";
 import { getLanguage, setLanguage, t, tOr } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
@@ -148,6 +149,7 @@ async function signedIn(me) {
   renderAll();
   live.start();
   loadMyDay();
+  if (me.agent_id) loadMyEvaluations();
 }
 
 function sessionEnded(message) {
@@ -159,6 +161,7 @@ function sessionEnded(message) {
   state.wrapupCallId = null;
   state.renderKeys = {};
   setCsrfToken(null);
+  resetMyEvaluations();
   clearError();
   const error = $("signin-error");
   setText(error, message || "");
@@ -857,6 +860,7 @@ async function switchLanguage(lang) {
 function rerenderTexts() {
   renderWsStatus($("ws-status").dataset.state);
   renderAll();
+  renderMyEvaluations();
 }
 
 // ---------------------------------------------------------------- wiring
@@ -946,12 +950,13 @@ function wire() {
     }
   });
 
+  wireMyEvaluations({ call, handleError });
   document.addEventListener("keydown", onKey);
   setInterval(tick, 250);
 }
 
 function onKey(event) {
-  if (state.view !== "desktop" || event.repeat) return;
+  if (state.view !== "desktop" || event.repeat || $("evals-dialog").open) return;
   if (event.altKey && !event.ctrlKey && !event.metaKey) {
     const code = event.code || "";
     let button = null;
