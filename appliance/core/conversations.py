@@ -13,6 +13,7 @@ import random
 import re
 import shutil
 import time
+import wave
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,7 +23,13 @@ import msgspec
 from appliance.clock import iso
 from appliance.errors import Conflict, InvalidInput, NotFound
 from appliance.model import BranchConfig
-from appliance.store.recordings import add_recording, finish_recording, recording_percent, recording_settings
+from appliance.store.recordings import (
+    add_recording,
+    finish_recording,
+    recording_percent,
+    recording_settings,
+    unfinished_recordings,
+)
 from appliance.store.records import append_event
 from appliance.telephony.messages import MONITOR_MODES, Command, Dial, Hangup, Monitor, Record, StopRecording
 
@@ -34,6 +41,8 @@ MAX_RECORDING_S = 4 * 3600.0  # the file ends there; the call goes on
 DISK_CHECK_EVERY_S = 10.0
 SUPERVISOR_RING_S = 30.0
 MB = 1024 * 1024
+WAV_HEADER_BYTES = 44
+DEFAULT_RATE = 8000  # the conference bridge's clock rate (telephony/pjsip.py CLOCK_RATE)
 
 
 class Alert(msgspec.Struct, frozen=True):
@@ -78,6 +87,7 @@ class Conversations:
         self._disk_alert: Alert | None = None
         self._next_disk_check = 0.0
         self._monitor_count = 0
+        self._finish_interrupted()
 
     # ---- what the screens show ------------------------------------------------------------------
 
@@ -138,6 +148,22 @@ class Conversations:
         return recording_id is not None
 
     # ---- recording -------------------------------------------------------------------------------
+
+    def _finish_interrupted(self) -> None:
+        """Rows a stopped or crashed server left running: keep what reached the disk.
+
+        NOTE: pjsua writes the WAV header's sizes only when the recorder closes, so the length of
+        a file cut off by a crash comes from its size (16-bit mono PCM after a 44-byte header).
+        """
+        now = time.time()
+        with self._conn:
+            for recording_id, relative in unfinished_recordings(self._conn):
+                path = self._dir / relative
+                size = path.stat().st_size if path.exists() else 0
+                seconds = round(max(0, size - WAV_HEADER_BYTES) / (2 * _wav_rate(path)), 3) if size else 0.0
+                finish_recording(self._conn, relative, ended_at=iso(now), seconds=seconds, size=size,
+                                 reason="interrupted: the server stopped")
+                log.warning("recording %d was cut off when the server stopped; %.1f s kept", recording_id, seconds)
 
     def _start_recording(self, conversation: Conversation, config: BranchConfig, now: float) -> None:
         day = time.strftime("%Y/%m/%d", time.localtime(now))
@@ -266,6 +292,14 @@ class Conversations:
         if supervision is None or supervision.username != username:
             raise NotFound(f"you are not listening to call {conversation.call_id!r}.", call=conversation.call_id)
         return supervision
+
+
+def _wav_rate(path: Path) -> int:
+    try:
+        with wave.open(str(path), "rb") as wav:
+            return wav.getframerate()
+    except (OSError, EOFError, wave.Error):
+        return DEFAULT_RATE
 
 
 def _check_mode(mode: str) -> None:

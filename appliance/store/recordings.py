@@ -24,6 +24,7 @@ __all__ = (
     "add_recording",
     "finish_recording",
     "get_recording",
+    "unfinished_recordings",
     "mark_purged",
     "purge_recordings",
     "purge_candidates",
@@ -151,6 +152,11 @@ def finish_recording(conn: apsw.Connection, path: str, *, ended_at: str, seconds
         (ended_at, seconds, size, status, reason, path),
     ).fetchone()
     return row[0] if row else None
+
+
+def unfinished_recordings(conn: apsw.Connection) -> list[tuple[int, str]]:
+    """(id, path) of recordings still marked as running: the server stopped before it finished them."""
+    return conn.execute("SELECT id, path FROM recordings WHERE status = 'recording' ORDER BY id").fetchall()
 
 
 def get_recording(conn: apsw.Connection, recording_id: int) -> RecordingRow:

@@ -5,6 +5,7 @@ playing its own tone and recording what it hears; the test listens to each recor
 from __future__ import annotations
 
 import json
+import signal
 import time
 from pathlib import Path
 
@@ -198,3 +199,17 @@ def test_the_policy_and_the_disk_guard_decide_what_is_recorded_and_calls_carry_o
     caller.send("hangup")
     caller.wait_for("ended", 10)
     sam.close()
+
+
+def test_a_recording_cut_off_by_a_crash_is_kept_with_what_reached_the_disk(branch, server, phones):
+    branch.cli("queue", "set", "general", "--wrapup", "1", "--no-announce-position", "--no-announce-wait")
+    server.start()
+    seat_agent(branch, server, "ann", "desk-1", phones("--tone", str(AGENT_HZ), user="desk1"))
+    phones("--call", f"sip:100@127.0.0.1:{server.sip_port}", "--tone", str(CALLER_HZ), "--hangup-after", "60",
+           user="55500009")
+    wait_until(lambda: branch.query("SELECT id FROM recordings WHERE status = 'recording'"), 10, "a recording")
+    time.sleep(2.0)
+    server.stop(signal.SIGKILL)
+    server.start()
+    [(status, seconds, reason)] = branch.query("SELECT status, seconds, stop_reason FROM recordings")
+    assert (status, reason) == ("complete", "interrupted: the server stopped") and seconds >= 1.0
