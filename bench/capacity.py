@@ -19,6 +19,7 @@ Usage (from the repository root, in the venv):
     .venv/bin/python bench/capacity.py                 # 120 s per system
     .venv/bin/python bench/capacity.py --seconds 30    # quicker
     .venv/bin/python bench/capacity.py --only bare     # one system only (no ratio, no CPU verdict)
+    .venv/bin/python bench/capacity.py --record 0      # the appliance without call recording
 
 The bare bridge gets the engine's capacity, shed margin and poll interval from
 appliance.telephony.engine, so both obey the same budget; both use create_endpoint's codecs.
@@ -522,6 +523,8 @@ def run_appliance(procs: Processes, run_dir: Path, branchline: str, args) -> Sys
     cli(branchline, data, "queue", "add", QUEUE, "--skill", "general", "--wrapup", "0", "--ring-timeout", "10",
         "--max-wait", "60", log=setup_log)
     cli(branchline, data, "did", "add", DID, "--queue", QUEUE, log=setup_log)
+    # Recording is on for every conversation by default; --record measures what it costs.
+    cli(branchline, data, "recordings", "policy", QUEUE, "--inbound", str(args.record), log=setup_log)
     for index, uri in enumerate(phones, 1):
         cli(branchline, data, "seat", "add", f"desk-b{index}", "--phone", uri, log=setup_log)
         cli(branchline, data, "agent", "add", f"b{index}", "--name", f"Bench Agent {index}", "--skill", "general:5",
@@ -685,6 +688,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=4.0, help="SIPp's call rate cap in calls/s (default 4); -l keeps 12 up")
     parser.add_argument("--calls", type=int, default=AGENTS, help="concurrent callers, SIPp -l (default 12)")
     parser.add_argument("--only", choices=("appliance", "bare"), help="run one system only")
+    parser.add_argument("--record", type=int, default=100,
+                        help="percent of the appliance's conversations recorded (default 100, as shipped)")
 
     args = parser.parse_args(argv)
     if not shutil.which("sipp"):
@@ -732,6 +737,7 @@ def main(argv: list[str] | None = None) -> int:
         "timestamp": stamp,
         "seconds": args.seconds,
         "concurrent_calls": args.calls,
+        "recorded_percent": args.record,
         "rate_cps": args.rate,
         "git_at_start": git_at_start,
         "git_at_end": git_state(),
