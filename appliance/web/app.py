@@ -24,7 +24,7 @@ from appliance.resources import web_dir
 from appliance.store.audit import audit
 from appliance.store.records import CallRecord, get_call, list_calls
 from appliance.store.users import Account
-from appliance.web.auth import PUBLIC_PATHS, SessionAuth, at_least, may_see_agent
+from appliance.web.auth import PUBLIC_PATHS, SessionAuth, at_least, may_see_agent, visible_agents
 from appliance.web.desktop_routes import DESKTOP_ROUTES
 from appliance.web.floor_routes import FLOOR_ROUTES
 from appliance.web.quality_routes import QUALITY_ROUTES
@@ -163,24 +163,16 @@ def calls(request: Request, services: ServicesDep, limit: FromQuery[int] = 50) -
     """The newest calls the user may see: an agent their own, a team leader their team's."""
     if not 0 < limit <= MAX_CALLS_LISTED:
         raise InvalidInput(f"limit must be from 1 to {MAX_CALLS_LISTED}.", limit=limit)
-    return list_calls(services.conn, limit, agents=_visible_agents(request.user, services))
+    return list_calls(services.conn, limit, agents=visible_agents(request.user, services.switchboard.config))
 
 
 @get("/api/v1/calls/{call_id:str}", sync_to_thread=False)
 def show_call(request: Request, call_id: FromPath[str], services: ServicesDep) -> CallRecord:
     record = get_call(services.conn, call_id)
-    visible = _visible_agents(request.user, services)
+    visible = visible_agents(request.user, services.switchboard.config)
     if visible is not None and record.agent_id not in visible:
         raise PermissionDeniedException(f"call {call_id!r} was not taken by you or your team.")
     return record
-
-
-def _visible_agents(user: Account, services: Services) -> set[str] | None:
-    """The agents whose calls the user may read; None for everyone's."""
-    config = services.switchboard.config
-    if may_see_agent(user, None, config):
-        return None
-    return {a.id for a in config.agents if may_see_agent(user, a.id, config)}
 
 
 # ---- one error shape for every failure --------------------------------------------------------

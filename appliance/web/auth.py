@@ -136,6 +136,13 @@ def may_see_agent(account: Account, agent_id: str | None, config: BranchConfig) 
     return account.agent_id == agent_id
 
 
+def visible_agents(account: Account, config: BranchConfig) -> set[str] | None:
+    """The agents whose calls, recordings and evaluations the user may read; None for everyone's."""
+    if may_see_agent(account, None, config):
+        return None
+    return {a.id for a in config.agents if may_see_agent(account, a.id, config)}
+
+
 class SignInLimiter:
     """At most `limit` sign-in attempts per address in `window` seconds, before any password is
     checked: a script guessing across many accounts is slowed even though no account locks."""

@@ -30,7 +30,7 @@ from appliance.store.audit import audit
 from appliance.store.recording_search import RecordingFilter, RecordingView, recording_view, search_recordings
 from appliance.store.recordings import get_recording
 from appliance.store.users import Account
-from appliance.web.auth import at_least, may_see_agent
+from appliance.web.auth import at_least, may_see_agent, visible_agents
 from appliance.web.schemas import ErrorBody
 from appliance.web.services import Services
 
@@ -72,14 +72,6 @@ class RangeNotSatisfiable(BranchlineError):
 
 
 # ---- who may see what -----------------------------------------------------------------------------
-
-
-def _visible_agents(user: Account, services: Services) -> set[str] | None:
-    """The agents whose recordings and evaluations the user may read; None for everyone's."""
-    config = services.switchboard.config
-    if may_see_agent(user, None, config):
-        return None
-    return {a.id for a in config.agents if may_see_agent(user, a.id, config)}
 
 
 def _team_agents(user: Account, services: Services) -> list[str]:
@@ -147,7 +139,7 @@ def list_recordings(
     """Newest first: an agent's own, a team leader's team's, everyone's for a supervisor."""
     filters = RecordingFilter(from_day, to_day, agent, team, queue, caller, disposition, min_seconds, max_seconds,
                               min_score, max_score, limit)
-    return search_recordings(services.conn, filters, _visible_agents(request.user, services))
+    return search_recordings(services.conn, filters, visible_agents(request.user, services.switchboard.config))
 
 
 @get("/api/v1/recordings/{recording_id:int}", sync_to_thread=False)
@@ -247,7 +239,7 @@ def unmark_highlight(request: Request, recording_id: FromPath[int], services: Se
 @get("/api/v1/highlights", sync_to_thread=False)
 def list_highlights(request: Request, services: ServicesDep) -> list[quality.Highlight]:
     """The library of the user's team: its highlights, and those of every recording the user may see."""
-    return quality.highlights(services.conn, agents=_visible_agents(request.user, services), team=request.user.team)
+    return quality.highlights(services.conn, agents=visible_agents(request.user, services.switchboard.config), team=request.user.team)
 
 
 # ---- scorecards and evaluations ------------------------------------------------------------------
@@ -275,7 +267,7 @@ def add_evaluation(request: Request, data: JSONBody[EvaluationBody], services: S
 def list_evaluations(request: Request, services: ServicesDep, agent: FromQuery[str | None] = None,
                      status: FromQuery[str | None] = None, limit: FromQuery[int] = 200) -> list[quality.Evaluation]:
     """Newest first: an agent gets their own only, a team leader their team's."""
-    visible = _visible_agents(request.user, services)
+    visible = visible_agents(request.user, services.switchboard.config)
     if agent is not None and visible is not None and agent not in visible:
         raise PermissionDeniedException(f"agent {agent!r} is not you or in your team.")
     return quality.list_evaluations(services.conn, agents=visible, agent=agent, status=status, limit=limit)
