@@ -50,6 +50,17 @@ export async function api(method, path, body, messages) {
   return data;
 }
 
+/** A page's `call(method, path, body)`: api() with its fallback messages in the page's language (t). */
+export function callerWith(t) {
+  const messages = {
+    get network() {
+      return t("error.network");
+    },
+    http: (status) => t("error.http", { status }),
+  };
+  return (method, path, body) => api(method, path, body, messages);
+}
+
 const BACKOFF_MS = [500, 1000, 2000, 4000, 5000];
 
 /**

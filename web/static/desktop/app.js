@@ -2,7 +2,7 @@
 // WebSocket or as the answer to an action), never from state patched locally, so a reload, a
 // reconnect or a second tab all show the same thing. Server text is only ever set as textContent.
 
-import { api, ApiError, LiveConnection, setCsrfToken } from "./api.js";
+import { ApiError, callerWith, LiveConnection, setCsrfToken } from "./api.js";
 import {
   fmtDateTime,
   fmtDuration,
@@ -14,6 +14,7 @@ import {
 } from "./format.js";
 import { loadMyEvaluations, renderMyEvaluations, resetMyEvaluations, wireMyEvaluations } from "./evaluations.js";
 import { getLanguage, setLanguage, t, tOr } from "./i18n.js";
+import { refreshSession, renderLanguageSwitch, resumeSession, showSigninError, wireSignin } from "./signin.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -65,14 +66,7 @@ const state = {
   lastReason: null,
 };
 
-const messages = {
-  get network() {
-    return t("error.network");
-  },
-  http: (status) => t("error.http", { status }),
-};
-
-const call = (method, path, body) => api(method, path, body, messages);
+const call = callerWith(t);
 
 const live = new LiveConnection("/api/v1/desktop/live", {
   onDesktop: (desktop) => applyDesktop(desktop, "live"),
@@ -163,32 +157,30 @@ function sessionEnded(message) {
   setCsrfToken(null);
   resetMyEvaluations();
   clearError();
-  const error = $("signin-error");
-  setText(error, message || "");
-  error.hidden = !message;
+  showSigninError(message);
   renderAll();
   $("signin-username").focus();
 }
 
-async function checkSession() {
-  try {
-    const me = await call("GET", "/api/v1/me");
-    state.me = me;
-    setCsrfToken(me.csrf_token);
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 401) sessionEnded(t("signin.session_ended"));
-  }
+function checkSession() {
+  return refreshSession({ call, t, sessionEnded, onMe: adoptMe });
 }
 
-async function refreshSeats() {
-  try {
-    const me = await call("GET", "/api/v1/me");
-    state.me = me;
-    setCsrfToken(me.csrf_token);
-    renderSeats();
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 401) sessionEnded(t("signin.session_ended"));
-  }
+function adoptMe(me) {
+  state.me = me;
+  setCsrfToken(me.csrf_token);
+}
+
+function refreshSeats() {
+  return refreshSession({
+    call,
+    t,
+    sessionEnded,
+    onMe: (me) => {
+      adoptMe(me);
+      renderSeats();
+    },
+  });
 }
 
 async function loadMyDay() {
@@ -249,7 +241,7 @@ function setView(view) {
 
 function renderAll() {
   const desktop = state.desktop;
-  renderLanguageSwitch();
+  renderLanguageSwitch(getLanguage());
   if (!state.me) {
     setView("signin");
     document.title = t("app.name");
@@ -308,12 +300,6 @@ function renderHeader() {
   setText($("state-reason"), reason);
   $("state-reason").hidden = !reason;
   document.title = agent ? `${label}${reason ? ` · ${reason}` : ""} — ${t("app.name")}` : t("app.name");
-}
-
-function renderLanguageSwitch() {
-  for (const button of $("lang-switch").querySelectorAll("button[data-lang]")) {
-    button.setAttribute("aria-pressed", String(button.dataset.lang === getLanguage()));
-  }
 }
 
 function renderWsStatus(status) {
@@ -866,36 +852,17 @@ function rerenderTexts() {
 // ---------------------------------------------------------------- wiring
 
 function wire() {
-  $("lang-switch").addEventListener("click", (event) => {
-    const button = event.target.closest("button[data-lang]");
-    if (button) switchLanguage(button.dataset.lang);
+  wireSignin({
+    call,
+    t,
+    signedIn,
+    sessionEnded,
+    switchLanguage,
+    signingIn: (fn, onError) => act("signin", fn, onError),
+    signingOut: (fn) => act("signout", fn),
+    beforeSignOut: leaveSeatIfIdle,
   });
   $("error-close").addEventListener("click", clearError);
-
-  $("signin-form").addEventListener("submit", (event) => {
-    event.preventDefault();
-    const username = $("signin-username").value.trim();
-    const password = $("signin-password").value;
-    const error = $("signin-error");
-    if (!username || !password) {
-      setText(error, t("signin.missing"));
-      error.hidden = false;
-      return;
-    }
-    act(
-      "signin",
-      async () => {
-        const me = await call("POST", "/api/v1/signin", { username, password });
-        $("signin-password").value = "";
-        error.hidden = true;
-        await signedIn(me);
-      },
-      (failure) => {
-        setText(error, failure instanceof ApiError ? failure.message : t("error.network"));
-        error.hidden = false;
-      },
-    );
-  });
 
   $("seat-form").addEventListener("submit", (event) => {
     event.preventDefault();
@@ -925,7 +892,6 @@ function wire() {
   $("btn-consult-cancel").addEventListener("click",
     () => desktopAction("consult-cancel", "/api/v1/desktop/call/consult/cancel"));
   $("btn-leave-seat").addEventListener("click", () => desktopAction("leave", "/api/v1/desktop/logout"));
-  $("btn-signout").addEventListener("click", signOut);
 
   $("wrapup-form").addEventListener("submit", (event) => {
     event.preventDefault();
@@ -976,20 +942,15 @@ function onKey(event) {
   }
 }
 
-function signOut() {
-  act("signout", async () => {
-    const status = normStatus(state.desktop?.agent?.status);
-    if (status === "ready" || status === "paused") {
-      // Leave the seat too, so that the phone stops getting calls nobody is there to see.
-      try {
-        await call("POST", "/api/v1/desktop/logout");
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 401) throw error;
-      }
-    }
-    await call("POST", "/api/v1/signout");
-    sessionEnded(null);
-  });
+/** Signing out while ready or not ready leaves the seat too, so that the phone stops getting calls nobody is there to see. */
+async function leaveSeatIfIdle() {
+  const status = normStatus(state.desktop?.agent?.status);
+  if (status !== "ready" && status !== "paused") return;
+  try {
+    await call("POST", "/api/v1/desktop/logout");
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) throw error;
+  }
 }
 
 // ---------------------------------------------------------------- test hooks
@@ -1027,18 +988,15 @@ async function start() {
   wire();
   renderAll();
   setView("loading");
-  try {
-    const me = await call("GET", "/api/v1/me");
-    if (state.testMode) return;
-    await signedIn(me);
-  } catch (error) {
-    if (state.testMode) return;
-    state.me = null;
-    renderAll();
-    // 401 is the ordinary "not signed in". Any other answer with a message from the server is shown.
-    if (error instanceof ApiError && error.status !== 401 && (error.fromServer || error.status === 0)) {
-      showError(error.message);
-    }
+  await resumeSession({ call, signedIn, notSignedIn, testing: () => state.testMode });
+}
+
+function notSignedIn(error) {
+  state.me = null;
+  renderAll();
+  // 401 is the ordinary "not signed in". Any other answer with a message from the server is shown.
+  if (error instanceof ApiError && error.status !== 401 && (error.fromServer || error.status === 0)) {
+    showError(error.message);
   }
 }
 

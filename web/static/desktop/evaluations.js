@@ -16,6 +16,10 @@ const my = {
   loaded: false,
   scorecards: new Map(), // id -> scorecard (sections) for naming criteria
   busy: new Set(),
+  // A redraw (the list arriving, an answer saved) must not close what the agent opened or lose
+  // what they typed: kept by evaluation id.
+  expanded: new Set(),
+  drafts: new Map(),
   deps: null, // {call, handleError}
 };
 
@@ -85,8 +89,13 @@ function criteria(evaluation, card) {
 
 function item(e) {
   const details = el("details", { class: "criteria-box" }, el("summary", { text: t("evals.details") }), criteria(e, my.scorecards.get(e.scorecard_id)));
+  details.open = my.expanded.has(String(e.id));
   details.addEventListener("toggle", async () => {
-    if (!details.open) return;
+    if (!details.open) {
+      my.expanded.delete(String(e.id));
+      return;
+    }
+    my.expanded.add(String(e.id));
     const card = await scorecard(e.scorecard_id);
     details.replaceChildren(details.firstChild, criteria(e, card));
   });
@@ -109,7 +118,7 @@ function item(e) {
       ? el("div", { class: "eval-actions" },
         el("button", { type: "button", class: "btn-eval-ack primary", "data-evaluation-id": e.id, disabled: busy, text: t("evals.ack") }),
         el("input", { class: "dispute-text", "data-evaluation-id": e.id, maxLength: 2000, placeholder: t("evals.dispute_placeholder"),
-          "aria-label": t("evals.dispute_placeholder") }),
+          "aria-label": t("evals.dispute_placeholder"), value: my.drafts.get(String(e.id)) || "" }),
         el("button", { type: "button", class: "btn-eval-dispute", "data-evaluation-id": e.id, disabled: busy, text: t("evals.dispute") }))
       : null,
   );
@@ -129,6 +138,7 @@ async function answer(id, path, body) {
   renderMyEvaluations();
   try {
     await my.deps.call("POST", `/api/v1/evaluations/${enc(id)}/${path}`, body);
+    my.drafts.delete(String(id));
     await loadMyEvaluations();
   } catch (error) {
     my.deps.handleError(error);
@@ -146,6 +156,9 @@ export function wireMyEvaluations(deps) {
     loadMyEvaluations();
   });
   $("evals-close").addEventListener("click", () => $("evals-dialog").close());
+  $("evals-list").addEventListener("input", (event) => {
+    if (event.target.classList.contains("dispute-text")) my.drafts.set(event.target.dataset.evaluationId, event.target.value);
+  });
   $("evals-list").addEventListener("click", (event) => {
     const button = event.target.closest("button[data-evaluation-id]");
     if (!button || button.disabled) return;

@@ -2,6 +2,8 @@
 // Keys are flat strings; "{name}" placeholders are filled by t(key, {name: ...}).
 // Labels that come from the server (pause reasons, outcomes) are already in the user's language.
 
+import { makeI18n } from "./translate.js";
+
 export const dictionaries = {
   en: {
     "app.name": "Branchline",
@@ -406,66 +408,7 @@ export const dictionaries = {
   },
 };
 
-export const LANGUAGES = ["en", "zh"];
-const STORAGE_KEY = "branchline.desktop.language";
+export { LANGUAGES } from "./translate.js";
 
-let current = initialLanguage();
-
-function initialLanguage() {
-  try {
-    const saved = localStorage.getItem(STORAGE_KEY);
-    if (LANGUAGES.includes(saved)) return saved;
-  } catch {
-    // Storage may be unavailable (private mode); fall back to the browser's language.
-  }
-  return (navigator.language || "").toLowerCase().startsWith("zh") ? "zh" : "en";
-}
-
-export function getLanguage() {
-  return current;
-}
-
-/** Switches the dictionary, sets <html lang> and rewrites every static label. */
-export function setLanguage(lang) {
-  current = LANGUAGES.includes(lang) ? lang : "en";
-  try {
-    localStorage.setItem(STORAGE_KEY, current);
-  } catch {
-    // Not remembered across reloads; the server's Me.language wins after sign-in anyway.
-  }
-  document.documentElement.lang = current === "zh" ? "zh-CN" : "en";
-  applyStatic(document);
-  return current;
-}
-
-export function has(key) {
-  return Object.prototype.hasOwnProperty.call(dictionaries[current], key);
-}
-
-/** The text for key in the current language, with {placeholders} filled from vars. */
-export function t(key, vars) {
-  let text = dictionaries[current][key];
-  if (text === undefined) text = dictionaries.en[key];
-  if (text === undefined) {
-    console.warn(`i18n: no text for ${key}`);
-    return key;
-  }
-  if (vars) text = text.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
-  return text;
-}
-
-/** t(key) when the dictionary has it, otherwise the fallback (for values named by the server). */
-export function tOr(key, fallback) {
-  return has(key) ? t(key) : fallback;
-}
-
-/** Fills elements marked data-i18n (text), data-i18n-placeholder, data-i18n-title, data-i18n-aria-label. */
-export function applyStatic(root) {
-  for (const node of root.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
-  for (const node of root.querySelectorAll("[data-i18n-placeholder]")) node.placeholder = t(node.dataset.i18nPlaceholder);
-  for (const node of root.querySelectorAll("[data-i18n-title]")) node.title = t(node.dataset.i18nTitle);
-  for (const node of root.querySelectorAll("[data-i18n-aria-label]")) {
-    node.setAttribute("aria-label", t(node.dataset.i18nAriaLabel));
-  }
-  if (root === document) document.title = t("app.name");
-}
+// Translating, the remembered language and the static labels: the one implementation in translate.js.
+export const { t, tOr, has, getLanguage, setLanguage, applyStatic } = makeI18n(dictionaries);

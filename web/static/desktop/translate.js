@@ -1,7 +1,6 @@
-// A small translator for the Branchline pages that are not the agent desktop (wallboard,
-// supervisor): the same rules as the desktop's i18n.js (flat keys, {placeholders}, data-i18n
-// attributes, the language remembered in localStorage under the same key), over a page's own
-// dictionaries.
+// The translator of every Branchline page (agent desktop, wallboard, supervisor): flat keys,
+// {placeholders}, data-i18n attributes, the language remembered in localStorage under one key
+// shared by the pages, over a page's own dictionaries (each page's i18n.js).
 
 export const LANGUAGES = ["en", "zh"];
 const STORAGE_KEY = "branchline.desktop.language";

@@ -1,7 +1,7 @@
 // What every part of the supervisor page shares: the session, API calls with their error
 // handling, the error and notice bars, and small formatting helpers.
 
-import { api, ApiError } from "/desktop/api.js";
+import { ApiError, callerWith } from "/desktop/api.js";
 import { $, setText } from "/desktop/dom.js";
 import { fmtDateTime, fmtDuration, fmtNumber } from "/desktop/format.js";
 import { getLanguage, t, tOr } from "./i18n.js";
@@ -15,14 +15,7 @@ export const state = {
   testMode: false,
 };
 
-const messages = {
-  get network() {
-    return t("error.network");
-  },
-  http: (status) => t("error.http", { status }),
-};
-
-export const call = (method, path, body) => api(method, path, body, messages);
+export const call = callerWith(t);
 
 /** `/api/v1/x?` with the non-empty values of params. */
 export function withQuery(path, params) {

@@ -8,6 +8,7 @@ import { act, call, clearError, hooks, localDay, state } from "./core.js";
 import { loadEvaluationList, loadHighlights, loadReview, renderEvaluationList, renderHighlights, renderReview, wireEvaluations } from "./evaluations.js";
 import { renderFloor, renderSeats, tickFloor, wireFloor } from "./floor.js";
 import { getLanguage, setLanguage, t } from "./i18n.js";
+import { refreshSession, renderLanguageSwitch, resumeSession, showSigninError, wireSignin } from "/desktop/signin.js";
 import { openRecording, rerenderRecordings, search, wireRecordings } from "./recordings.js";
 
 const TABS = ["floor", "recordings", "review", "evaluations", "highlights"];
@@ -110,21 +111,18 @@ function sessionEnded(message) {
   state.floor = null;
   setCsrfToken(null);
   clearError();
-  const error = $("signin-error");
-  setText(error, message || "");
-  error.hidden = !message;
+  showSigninError(message);
   setView("signin");
 }
 hooks.sessionEnded = sessionEnded;
 
-async function checkSession() {
-  try {
-    const me = await call("GET", "/api/v1/me");
-    state.me = me;
-    setCsrfToken(me.csrf_token);
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 401) sessionEnded(t("signin.session_ended"));
-  }
+function checkSession() {
+  return refreshSession({ call, t, sessionEnded, onMe: adoptMe });
+}
+
+function adoptMe(me) {
+  state.me = me;
+  setCsrfToken(me.csrf_token);
 }
 
 // ---------------------------------------------------------------- header and language
@@ -132,9 +130,7 @@ async function checkSession() {
 function renderHeader() {
   const me = state.me;
   setText($("user-info"), me ? t("header.user", { user: me.username, role: t(`role.${me.role}`) }) : "");
-  for (const button of $("lang-switch").querySelectorAll("button[data-lang]")) {
-    button.setAttribute("aria-pressed", String(button.dataset.lang === getLanguage()));
-  }
+  renderLanguageSwitch(getLanguage());
 }
 
 function renderWsStatus(status) {
@@ -167,10 +163,7 @@ async function switchLanguage(lang) {
 // ---------------------------------------------------------------- wiring
 
 function wire() {
-  $("lang-switch").addEventListener("click", (event) => {
-    const button = event.target.closest("button[data-lang]");
-    if (button) switchLanguage(button.dataset.lang);
-  });
+  wireSignin({ call, t, signedIn, sessionEnded, switchLanguage });
   $("error-close").addEventListener("click", clearError);
   $("tabs").addEventListener("click", (event) => {
     const button = event.target.closest("button[data-tab]");
@@ -186,38 +179,6 @@ function wire() {
     next.click();
   });
   window.addEventListener("hashchange", route);
-
-  $("signin-form").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const username = $("signin-username").value.trim();
-    const password = $("signin-password").value;
-    const error = $("signin-error");
-    if (!username || !password) {
-      setText(error, t("signin.missing"));
-      error.hidden = false;
-      return;
-    }
-    $("btn-signin").disabled = true;
-    try {
-      const me = await call("POST", "/api/v1/signin", { username, password });
-      $("signin-password").value = "";
-      error.hidden = true;
-      await signedIn(me);
-    } catch (failure) {
-      setText(error, failure instanceof ApiError ? failure.message : t("error.network"));
-      error.hidden = false;
-    } finally {
-      $("btn-signin").disabled = false;
-    }
-  });
-  $("btn-signout").addEventListener("click", async () => {
-    try {
-      await call("POST", "/api/v1/signout");
-    } catch {
-      // Signed out on this page anyway.
-    }
-    sessionEnded(null);
-  });
 
   wireFloor();
   wireRecordings();
@@ -243,18 +204,12 @@ window.__renderSupervisorForTest = (floor, { me = null, pauseCodes = [] } = {}) 
 
 async function start() {
   setView("loading");
-  try {
-    const me = await call("GET", "/api/v1/me");
-    if (state.testMode) return;
-    await signedIn(me);
-  } catch (error) {
-    if (state.testMode) return;
-    setView("signin");
-    if (error instanceof ApiError && error.status !== 401 && error.fromServer) {
-      setText($("signin-error"), error.message);
-      $("signin-error").hidden = false;
-    }
-  }
+  await resumeSession({ call, signedIn, notSignedIn, testing: () => state.testMode });
+}
+
+function notSignedIn(error) {
+  setView("signin");
+  if (error instanceof ApiError && error.status !== 401 && error.fromServer) showSigninError(error.message);
 }
 
 setLanguage(getLanguage());

@@ -3,10 +3,11 @@
 // /api/v1/floor/live (docs/supervision.md); between pushes only the longest waits and the clock
 // count on, from the document's own time. Server text is only ever set as text.
 
-import { api, ApiError, LiveConnection, setCsrfToken } from "/desktop/api.js";
+import { ApiError, callerWith, LiveConnection, setCsrfToken } from "/desktop/api.js";
 import { $, el, setText } from "/desktop/dom.js";
 import { fmtDuration, fmtNumber, parseTime } from "/desktop/format.js";
 import { getLanguage, setLanguage, t, tOr } from "./i18n.js";
+import { disableSigninWhile, refreshSession, renderLanguageSwitch, resumeSession, showSigninError, wireSignin } from "/desktop/signin.js";
 
 const AGENT_STATES = ["ready", "on_call", "wrapup", "not_ready", "ringing"];
 const ALLOWED_ROLES = new Set(["team_leader", "supervisor", "admin"]);
@@ -22,13 +23,7 @@ const state = {
   busy: false,
 };
 
-const messages = {
-  get network() {
-    return t("error.network");
-  },
-  http: (status) => t("error.http", { status }),
-};
-const call = (method, path, body) => api(method, path, body, messages);
+const call = callerWith(t);
 
 const live = new LiveConnection("/api/v1/floor/live", {
   onDesktop: (floor) => applyFloor(floor),
@@ -66,7 +61,7 @@ async function signedIn(me) {
   state.me = me;
   setCsrfToken(me.csrf_token);
   setLanguage(me.language);
-  renderLanguageSwitch();
+  renderLanguageSwitch(getLanguage());
   if (!ALLOWED_ROLES.has(me.role)) {
     showSigninError(t("signin.not_allowed"));
     setView("signin");
@@ -74,12 +69,6 @@ async function signedIn(me) {
   }
   setView(state.floor ? "board" : "loading");
   live.start();
-}
-
-function showSigninError(message) {
-  const error = $("signin-error");
-  setText(error, message || "");
-  error.hidden = !message;
 }
 
 function sessionEnded(message) {
@@ -91,14 +80,13 @@ function sessionEnded(message) {
   setView("signin");
 }
 
-async function checkSession() {
-  try {
-    const me = await call("GET", "/api/v1/me");
-    state.me = me;
-    setCsrfToken(me.csrf_token);
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 401) sessionEnded(t("signin.session_ended"));
-  }
+function checkSession() {
+  return refreshSession({ call, t, sessionEnded, onMe: adoptMe });
+}
+
+function adoptMe(me) {
+  state.me = me;
+  setCsrfToken(me.csrf_token);
 }
 
 // ---------------------------------------------------------------- the Floor
@@ -274,16 +262,10 @@ function renderWsStatus(status) {
   setText(badge, status === "reconnecting" ? t("ws.reconnecting") : "");
 }
 
-function renderLanguageSwitch() {
-  for (const button of $("lang-switch").querySelectorAll("button[data-lang]")) {
-    button.setAttribute("aria-pressed", String(button.dataset.lang === getLanguage()));
-  }
-}
-
 function relabel() {
   for (const node of document.querySelectorAll("[data-label]")) setText(node, t(node.dataset.label));
   renderWsStatus(state.ws);
-  renderLanguageSwitch();
+  renderLanguageSwitch(getLanguage());
   if (state.floor) render();
 }
 
@@ -307,42 +289,19 @@ async function switchLanguage(lang) {
 
 // ---------------------------------------------------------------- wiring
 
+/** One sign-in at a time. */
+async function signingIn(fn, onError) {
+  if (state.busy) return;
+  state.busy = true;
+  try {
+    await disableSigninWhile(fn, onError);
+  } finally {
+    state.busy = false;
+  }
+}
+
 function wire() {
-  $("lang-switch").addEventListener("click", (event) => {
-    const button = event.target.closest("button[data-lang]");
-    if (button) switchLanguage(button.dataset.lang);
-  });
-  $("signin-form").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const username = $("signin-username").value.trim();
-    const password = $("signin-password").value;
-    if (!username || !password) {
-      showSigninError(t("signin.missing"));
-      return;
-    }
-    if (state.busy) return;
-    state.busy = true;
-    $("btn-signin").disabled = true;
-    try {
-      const me = await call("POST", "/api/v1/signin", { username, password });
-      $("signin-password").value = "";
-      showSigninError(null);
-      await signedIn(me);
-    } catch (error) {
-      showSigninError(error instanceof ApiError ? error.message : t("error.network"));
-    } finally {
-      state.busy = false;
-      $("btn-signin").disabled = false;
-    }
-  });
-  $("btn-signout").addEventListener("click", async () => {
-    try {
-      await call("POST", "/api/v1/signout");
-    } catch {
-      // Signed out anyway below.
-    }
-    sessionEnded(null);
-  });
+  wireSignin({ call, t, signedIn, sessionEnded, switchLanguage, signingIn });
   setInterval(tick, 250);
 }
 
@@ -356,23 +315,20 @@ window.__renderFloorForTest = (floor) => {
 
 async function start() {
   setView("loading");
-  try {
-    const me = await call("GET", "/api/v1/me");
-    if (state.testMode) return;
-    await signedIn(me);
-  } catch (error) {
-    if (state.testMode) return;
-    if (error instanceof ApiError && error.status === 0) {
-      // A wall screen switched on before the server: keep trying, nobody is there to reload it.
-      setTimeout(start, 2000);
-      return;
-    }
-    setView("signin");
-    if (error instanceof ApiError && error.status !== 401 && error.fromServer) showSigninError(error.message);
+  await resumeSession({ call, signedIn, notSignedIn, testing: () => state.testMode });
+}
+
+function notSignedIn(error) {
+  if (error instanceof ApiError && error.status === 0) {
+    // A wall screen switched on before the server: keep trying, nobody is there to reload it.
+    setTimeout(start, 2000);
+    return;
   }
+  setView("signin");
+  if (error instanceof ApiError && error.status !== 401 && error.fromServer) showSigninError(error.message);
 }
 
 setLanguage(getLanguage());
-renderLanguageSwitch();
+renderLanguageSwitch(getLanguage());
 wire();
 window.__wallboardReady = start();
