@@ -190,6 +190,7 @@ def test_the_audit_log_shows_every_change_and_sign_in(branch):
         ("cli", "user_added", "li.na"),
         ("cli", "agent_assigned", "a1001"),
         ("cli", "team_added", "cards"),
+        ("cli", "scorecard_imported", "standard"),  # init's standard scorecard
         ("cli", "user_added", "admin"),
     ]
     only = cli_json(branch, "audit", "--actor", "cli", "--action", "user_added", "--limit", "1")
