@@ -43,6 +43,7 @@ bench: $(STAMP) system-deps
 	$(BIN)/python bench/ivr_latency.py || status=1; \
 	$(BIN)/python bench/desktop_pop.py || status=1; \
 	$(BIN)/python bench/desktop_fanout.py || status=1; \
+	$(BIN)/python bench/kpi_month.py || status=1; \
 	$(MAKE) --no-print-directory package && $(BIN)/python bench/package_startup.py || status=1; \
 	exit $$status
 

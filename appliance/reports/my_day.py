@@ -1,37 +1,28 @@
-"""An agent's "My day": today's figures from the event log, wrap-ups and surveys.
+"""An agent's "My day": today's figures, from the team KPI engine (appliance/teamwork/kpi.py,
+docs/teams.md "KPIs per agent per day") applied to today so far.
 
-Formulas (the day starts at local midnight, as every "today" figure does):
-- time in each state: the agent events' lengths (each event carries the length of the state it
-  ends), clipped to today, plus the state the agent is in now;
-- signed in = every state but logged_out; calls handled = conversations that ended today
-  (completed by either side, or passed on by a transfer);
-- calls per hour = handled ÷ signed-in hours; average handle = (on call + wrap-up) ÷ handled;
-- first-contact resolution = wrap-ups marked FCR ÷ wrap-ups; satisfaction = mean survey score;
-- utilisation = (on call + wrap-up) ÷ signed in. A figure with nothing to divide by is None.
+The day starts at local midnight; the state the agent is in now counts up to now. Calls per
+hour, average handle, first-contact resolution, satisfaction and utilisation are that engine's
+KPIs for today (utilisation's paid time: the rostered shift so far, else signed-in time).
+A figure with nothing to divide by is None.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 
 import apsw
 import msgspec
 
 from appliance.acd.distributor import AgentState
-from appliance.clock import iso, parse_iso
 from appliance.reports.queue_stats import day_start
+from appliance.teamwork.kpi import AgentDay, AgentHistory, Calendar, CallEnd, StateSpan, tally
+from appliance.teamwork.kpi_source import agent_days
 
 __all__ = ("MyDay", "StateSpan", "compute_my_day", "my_day")
 
-STATES = ("ready", "not_ready", "ringing", "on_call", "wrapup")
-
-
-class StateSpan(msgspec.Struct, frozen=True):
-    """A state the agent was in, ending at `ended` after `length` seconds."""
-
-    status: str
-    ended: float
-    length: float
+DAY_S = 86400.0  # only as the calendar's end for the pure computation; "now" comes first anyway
 
 
 class MyDay(msgspec.Struct):
@@ -47,46 +38,36 @@ class MyDay(msgspec.Struct):
 
 def compute_my_day(spans: Iterable[StateSpan], handled: int, fcr: list[bool], scores: list[int],
                    since: float, now: float) -> MyDay:
-    seconds = dict.fromkeys(STATES, 0.0)
-    for span in spans:
-        if span.status in seconds:
-            start, end = max(span.ended - span.length, since), min(span.ended, now)
-            seconds[span.status] += max(0.0, end - start)
-    signed_in = sum(seconds.values())
-    handling = seconds["on_call"] + seconds["wrapup"]
-    return MyDay(
-        calls_handled=handled,
-        calls_per_hour=_ratio(handled, signed_in / 3600),
-        average_handle_s=_ratio(handling, handled),
-        fcr_rate=_ratio(sum(fcr), len(fcr)),
-        satisfaction=_ratio(sum(scores), len(scores)),
-        utilisation=_ratio(handling, signed_in),
-        signed_in_s=round(signed_in, 1),
-        state_seconds={k: round(v, 1) for k, v in seconds.items()},
-    )
-
-
-def _ratio(part: float, whole: float) -> float | None:
-    return round(part / whole, 3) if whole > 0 else None
+    """Today's figures from plain values (no roster): the spans, `handled` conversations ended
+    today, the wrap-ups' FCR marks and the survey scores."""
+    history = AgentHistory("", spans=list(spans), calls=[CallEnd(since)] * handled,
+                           wrapups=[(since, f) for f in fcr], surveys=[(since, s) for s in scores])
+    day = time.strftime("%Y-%m-%d", time.localtime(since))
+    (today,) = tally(history, Calendar((day,), (since, since + DAY_S)), until=now)
+    return _figures(today)
 
 
 def my_day(conn: apsw.Connection, agent: AgentState, now: float) -> MyDay:
-    since = day_start(now)
-    spans, handled = [], 0
-    for at, kind, details in conn.execute(
-        "SELECT at, kind, details FROM events WHERE agent_id = ? AND at >= ? AND"
-        " (kind LIKE 'agent\\_%' ESCAPE '\\' OR kind IN ('call_completed', 'call_transferred')) ORDER BY id",
-        (agent.agent_id, iso(since)),
-    ):
-        fields = msgspec.json.decode(details)
-        if kind in ("call_completed", "call_transferred"):
-            handled += 1
-        elif fields.get("duration") is not None and fields.get("previous"):
-            spans.append(StateSpan(fields["previous"], parse_iso(at), fields["duration"]))
+    day = time.strftime("%Y-%m-%d", time.localtime(day_start(now)))
+    live = {}
     if agent.status.value != "logged_out":
-        spans.append(StateSpan(agent.status.value, now, now - agent.since))
-    fcr = [bool(f) for (f,) in conn.execute(
-        "SELECT fcr FROM wrapups WHERE agent_id = ? AND at >= ?", (agent.agent_id, iso(since)))]
-    scores = [s for (s,) in conn.execute(
-        "SELECT score FROM surveys WHERE agent_id = ? AND at >= ?", (agent.agent_id, iso(since)))]
-    return compute_my_day(spans, handled, fcr, scores, since, now)
+        live[agent.agent_id] = StateSpan(agent.status.value, now, now - agent.since, agent.reason)
+    (today,) = agent_days(conn, day, day, [agent.agent_id], until=now, live=live)
+    return _figures(today)
+
+
+def _figures(day: AgentDay) -> MyDay:
+    return MyDay(
+        calls_handled=day.handled,
+        calls_per_hour=_rounded(day.value("calls_per_hour")),
+        average_handle_s=_rounded(day.value("aht_s")),
+        fcr_rate=_rounded(day.value("fcr_rate")),
+        satisfaction=_rounded(day.value("satisfaction")),
+        utilisation=_rounded(day.value("utilisation")),
+        signed_in_s=round(day.signed_in_s, 1),
+        state_seconds={k: round(v, 1) for k, v in day.state_seconds().items()},
+    )
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
