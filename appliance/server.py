@@ -29,9 +29,10 @@ from appliance.model import BranchConfig, parse_sip_uri
 from appliance.ports import bind_error
 from appliance.resources import prompts_dir
 from appliance.store.config import load_config
-from appliance.store.database import data_version
+from appliance.store.database import connect, data_version
 from appliance.store.migrations import applied_versions
 from appliance.store.records import append_event
+from appliance.teamwork.follow_up import DailyFollowUp
 from appliance.telephony.engine import Engine, EngineSettings, EngineStartError
 from appliance.telephony.messages import SipPolicy, TrunkRegistration, WatchPhones
 from appliance.web.app import create_app
@@ -44,6 +45,7 @@ log = logging.getLogger("branchline")
 CONFIG_POLL_S = 0.3  # configuration changes from the CLI take effect within a second
 SHUTDOWN_HANGUP_S = 2.0
 IDLE_TICK_S = 1.0
+FOLLOW_UP_CHECK_S = 30.0  # how often the daily follow-up looks at the clock
 
 
 class StartupError(BranchlineError):
@@ -149,6 +151,7 @@ class _App:
             asyncio.create_task(self._pump_events(running), name="events"),
             asyncio.create_task(self._run_timers(running), name="timers"),
             asyncio.create_task(self._watch_config(running), name="config"),
+            asyncio.create_task(self._follow_up_daily(running), name="follow-up"),
             asyncio.create_task(http.serve(), name="http"),
         ]
         print(
@@ -240,6 +243,15 @@ class _App:
             except Exception:
                 log.exception("the switchboard's timers failed")
             self.screens.notify()
+
+    async def _follow_up_daily(self, running: _Running) -> None:
+        """The KPI flags and team notices for the day before, once it is past local 00:05."""
+        daily = DailyFollowUp(lambda: connect(running.data.database))
+        while True:
+            if (day := daily.due()) is not None:
+                await asyncio.to_thread(daily.run, day)
+                self.screens.notify()
+            await asyncio.sleep(FOLLOW_UP_CHECK_S)
 
     async def _watch_config(self, running: _Running) -> None:
         seen = data_version(running.conn)

@@ -11,11 +11,14 @@ from appliance.cli.common import EXIT_USAGE
 from appliance.cli.config_cmds import agent, did, queue, seat, trunk
 from appliance.cli.customer_cmds import customer, demo_bank, tier
 from appliance.cli.dialplan_cmds import dialplan
+from appliance.cli.followup_cmds import TEAM_FOLLOW_UP_COMMANDS, complaint
 from appliance.cli.ivr_cmds import ivr
 from appliance.cli.prompt_cmds import prompt
 from appliance.cli.quality_cmds import quality_group, recordings, scorecard
+from appliance.cli.roster_cmds import roster, shift, swap
 from appliance.cli.server_cmds import calls, doctor, init, migrate, phone, serve
-from appliance.cli.user_cmds import audit_command, team, user
+from appliance.cli.team_cmds import team
+from appliance.cli.user_cmds import audit_command, user
 from appliance.cli.voicemail_cmds import voicemail
 from appliance.cli.wallboard_cmds import wallboard
 from appliance.datadir import DataDir
@@ -41,8 +44,12 @@ COMMANDS = (
     init, migrate, serve, trunk, seat, agent, queue, did, acd, pause_code, dialplan,
     ivr, prompt, customer, tier, voicemail, user, team, audit_command, calls, doctor,
     recordings, scorecard, quality_group, wallboard,
+    complaint,
+    shift, roster, swap,
     phone, demo_bank,  # tools for trying a branch out: a test phone, the demo's core-banking stand-in
 )
+for command in TEAM_FOLLOW_UP_COMMANDS:  # team target, targets, flags
+    team.add_command(command)
 for command in COMMANDS:
     cli.add_command(command)
 

@@ -1,4 +1,5 @@
-"""Accounts for the browser desktop and the API: users, their sign-in policy, teams, and the audit log.
+"""Accounts for the browser desktop and the API: users, their sign-in policy, and the audit log
+(teams: team_cmds.py).
 
 Every change made here is written to the audit log with actor 'cli', in the change's own
 transaction: whoever holds the data directory is the admin, and the log still says what they did.
@@ -19,11 +20,11 @@ import msgspec
 from appliance.cli.common import fail, json_option, open_store, print_json, print_table, reports_errors
 from appliance.clock import iso, now
 from appliance.datadir import generate_password
-from appliance.store import teams, users
+from appliance.store import users
 from appliance.store.audit import CLI_ACTOR, audit, audit_entries, last_sign_ins
 from appliance.store.security_policy import POLICY_LIMITS
 
-__all__ = ("audit_command", "team", "user")
+__all__ = ("audit_command", "user")
 
 NONE = "-"  # what an admin types for 'no agent', 'no team', 'the branch's default language'
 # Each policy field's option, and what it means to the admin.
@@ -277,71 +278,6 @@ def user_policy(ctx: click.Context, as_json: bool, **options: int | None) -> Non
         for field, (option, meaning) in POLICY_OPTIONS.items()
     ]
     print_table(("setting", "value", "meaning"), rows, empty="")
-
-
-# ---- teams -------------------------------------------------------------------------------------------
-
-
-@click.group()
-def team() -> None:
-    """Teams of agents: a team leader sees their team's agents on the desktop."""
-
-
-@team.command("add")
-@click.argument("name")
-@click.pass_context
-@reports_errors
-def team_add(ctx: click.Context, name: str) -> None:
-    """Add a team.
-
-    Example:
-
-        branchline team add cards
-    """
-    conn = open_store(ctx)
-    with _audited(conn, "team_added", name):
-        teams.add_team(conn, name)
-    click.echo(f"Added team {name}.")
-
-
-@team.command("list")
-@json_option
-@click.pass_context
-@reports_errors
-def team_list(ctx: click.Context, as_json: bool) -> None:
-    """List teams with how many agents they have and who leads them.
-
-    Example:
-
-        branchline team list --json
-    """
-    found = teams.list_teams(open_store(ctx))
-    if as_json:
-        print_json(found)
-        return
-    rows = [(t.name, t.members, " ".join(t.leaders) or "-") for t in found]
-    print_table(("team", "agents", "leaders"), rows, empty="No teams. Add one with 'branchline team add'.")
-
-
-@team.command("assign")
-@click.argument("agent_id", metavar="AGENT_ID")
-@click.argument("team_name", metavar="TEAM|-")
-@click.pass_context
-@reports_errors
-def team_assign(ctx: click.Context, agent_id: str, team_name: str) -> None:
-    """Put an agent in a team; TEAM '-' takes them out of any team.
-
-    Example:
-
-        branchline team assign a1001 cards
-
-        branchline team assign a1001 -
-    """
-    conn = open_store(ctx)
-    new_team = None if team_name == NONE else team_name
-    with _audited(conn, "agent_assigned", agent_id, team=new_team):
-        teams.assign_agent(conn, agent_id, new_team)
-    click.echo(f"Agent {agent_id} is in team {new_team}." if new_team else f"Agent {agent_id} is in no team.")
 
 
 # ---- the audit log -----------------------------------------------------------------------------------

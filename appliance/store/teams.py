@@ -49,9 +49,15 @@ def list_teams(conn: apsw.Connection) -> list[Team]:
 
 
 def assign_agent(conn: apsw.Connection, agent_id: str, team: str | None) -> None:
-    """Put an agent in a team, or in none (team None)."""
+    """Put an agent in a team, or in none (team None). Moving them drops their squad, the squad they
+    led and their roles in the old team: those belong to the team (docs/teams.md)."""
     with conn:
         require(conn, "agent", agent_id)
         if team is not None:
             require_team(conn, team)
-        conn.execute("UPDATE agents SET team = ? WHERE id = ?", (team, agent_id))
+        (old,) = conn.execute("SELECT team FROM agents WHERE id = ?", (agent_id,)).fetchone()
+        if old != team:
+            conn.execute("UPDATE squads SET leader = NULL WHERE leader = ?", (agent_id,))
+            conn.execute("DELETE FROM team_roles WHERE agent_id = ? AND team IS NOT ?", (agent_id, team))
+        conn.execute("UPDATE agents SET team = ?, squad = CASE WHEN team IS ? THEN squad END WHERE id = ?",
+                     (team, team, agent_id))

@@ -27,10 +27,12 @@ from appliance.store.users import Account
 from appliance.web.auth import PUBLIC_PATHS, SessionAuth, at_least, may_see_agent, visible_agents
 from appliance.web.desktop_routes import DESKTOP_ROUTES
 from appliance.web.floor_routes import FLOOR_ROUTES
+from appliance.web.followup_routes import FOLLOWUP_ROUTES
 from appliance.web.quality_routes import QUALITY_ROUTES
 from appliance.web.schemas import AgentView, ErrorBody, LoginBody, PauseBody, QueueStatsReport
 from appliance.web.services import Services
 from appliance.web.session_routes import SESSION_ROUTES
+from appliance.web.team_routes import TEAM_ROUTES
 
 __all__ = ("create_app",)
 
@@ -214,6 +216,8 @@ def create_app(services: Services) -> Litestar:
             *DESKTOP_ROUTES,
             *FLOOR_ROUTES,
             *QUALITY_ROUTES,
+            *FOLLOWUP_ROUTES,
+            *TEAM_ROUTES,
             *(create_static_files_router(f"/{page}", directories=[web_dir() / "static" / page], html_mode=True, name=page)
               for page in PAGES),
             list_agents,

@@ -86,6 +86,25 @@ ACCESS = {
     ("POST", "/api/v1/calls/{call_id:str}/monitor"): "role:team_leader",
     ("PUT", "/api/v1/calls/{call_id:str}/monitor"): "role:team_leader",
     ("DELETE", "/api/v1/calls/{call_id:str}/monitor"): "role:team_leader",
+    # Targets, flags, plans, complaints: a team leader of another team gets 403 too (test_followup_api).
+    ("GET", "/api/v1/flags"): "signed-in",  # filtered: an agent their own, a team leader their team's
+    ("POST", "/api/v1/flags/{flag_id:int}/plan"): "agent-user",  # and only the flagged agent: test_followup_api
+    ("POST", "/api/v1/plans/{plan_id:int}/follow-up"): "role:team_leader",
+    ("GET", "/api/v1/targets"): "signed-in",  # their own team's; a supervisor any
+    ("PUT", "/api/v1/targets/{team:str}/{kpi:str}"): "role:team_leader",
+    ("POST", "/api/v1/complaints"): "role:team_leader",
+    ("POST", "/api/v1/complaints/{complaint_id:int}/decide"): "role:team_leader",
+    ("GET", "/api/v1/complaints"): "role:team_leader",  # filtered to the team leader's team
+    ("GET", "/api/v1/complaints/analysis"): "role:team_leader",
+    # The team's pages: a team leader of another team gets 403 too (test_team_api).
+    ("GET", "/api/v1/teams/{team:str}"): "role:team_leader",
+    ("GET", "/api/v1/roster"): "signed-in",  # filtered to the user's team: test_team_api
+    ("PUT", "/api/v1/roster/{day:str}/{agent_id:str}"): "role:team_leader",
+    ("DELETE", "/api/v1/roster/{day:str}/{agent_id:str}"): "role:team_leader",
+    ("GET", "/api/v1/swaps"): "signed-in",  # filtered to the user's own or team's swaps
+    ("POST", "/api/v1/swaps"): "signed-in",  # an agent for their own shifts, a team leader for their team's
+    ("POST", "/api/v1/swaps/{swap_id:int}/approve"): "role:team_leader",
+    ("POST", "/api/v1/swaps/{swap_id:int}/reject"): "role:team_leader",
 }
 BODIES = {"/api/v1/seat-binding": {"seat": None}, "/api/v1/notices": {"text": "hello"},
           "/api/v1/evaluations": {"recording_id": 1, "scorecard_id": 1, "answers": {}},
@@ -93,7 +112,13 @@ BODIES = {"/api/v1/seat-binding": {"seat": None}, "/api/v1/notices": {"text": "h
           "/api/v1/evaluations/{evaluation_id:int}/dispute": {"comment": "I disagree"},
           "/api/v1/evaluations/{evaluation_id:int}/respond": {"response": "noted"},
           "/api/v1/calls/{call_id:str}/monitor": {"mode": "listen"},
-          "/api/v1/agents/{agent_id:str}/login": {"seat": "desk-1"}, "/api/v1/agents/{agent_id:str}/pause": {"reason": "break"}}
+          "/api/v1/flags/{flag_id:int}/plan": {"plan": "listen to two model calls a day"},
+          "/api/v1/plans/{plan_id:int}/follow-up": {"note": "better"},
+          "/api/v1/targets/{team:str}/{kpi:str}": {"target": 0.9},
+          "/api/v1/complaints": {"call_id": "call-1", "category": "attitude", "description": "rude"},
+          "/api/v1/complaints/{complaint_id:int}/decide": {"substantiated": False, "note": "polite call"},
+          "/api/v1/agents/{agent_id:str}/login": {"seat": "desk-1"}, "/api/v1/agents/{agent_id:str}/pause": {"reason": "break"},
+          "/api/v1/roster/{day:str}/{agent_id:str}": {"shift": "early"}}
 
 
 def _routes() -> set[tuple[str, str]]:
