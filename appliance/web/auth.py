@@ -136,6 +136,20 @@ def may_see_agent(account: Account, agent_id: str | None, config: BranchConfig) 
     return account.agent_id == agent_id
 
 
+def leads(user: Account, team: str | None) -> bool:
+    """A supervisor or admin leads every team; a team leader only their own."""
+    if role_rank(user.role) >= role_rank("supervisor"):
+        return True
+    return user.role == "team_leader" and user.team is not None and user.team == team
+
+
+def require_leads(user: Account, team: str | None, what: str) -> None:
+    if not leads(user, team):
+        whose = f"team {team}" if team else "the agent's team"
+        raise PermissionDeniedException(f"only the team leader of {whose} (or a supervisor) may {what}; "
+                                        f"you lead {user.team or 'no team'}.")
+
+
 def visible_agents(account: Account, config: BranchConfig) -> set[str] | None:
     """The agents whose calls, recordings and evaluations the user may read; None for everyone's."""
     if may_see_agent(account, None, config):

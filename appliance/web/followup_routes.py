@@ -22,7 +22,7 @@ from appliance.errors import InvalidInput
 from appliance.store import complaints, targets
 from appliance.store.audit import audit
 from appliance.store.users import Account, role_rank
-from appliance.web.auth import at_least, linked_to_agent, may_see_agent, visible_agents
+from appliance.web.auth import at_least, linked_to_agent, may_see_agent, require_leads, visible_agents
 from appliance.web.services import Services
 
 __all__ = ("FOLLOWUP_ROUTES",)
@@ -57,18 +57,6 @@ class DecisionBody(msgspec.Struct, forbid_unknown_fields=True):
 # ---- who may do what ---------------------------------------------------------------------------------
 
 
-def _leads(user: Account, team: str | None) -> bool:
-    """A supervisor or admin leads every team; a team leader only their own."""
-    if role_rank(user.role) >= role_rank("supervisor"):
-        return True
-    return user.role == "team_leader" and user.team is not None and user.team == team
-
-
-def _require_leads(user: Account, team: str | None, what: str) -> None:
-    if not _leads(user, team):
-        whose = f"team {team}" if team else "the agent's team"
-        raise PermissionDeniedException(f"only the team leader of {whose} (or a supervisor) may {what}; "
-                                        f"you lead {user.team or 'no team'}.")
 
 
 def _audit(services: Services, user: Account, action: str, target: str, **details: object) -> None:
@@ -113,7 +101,7 @@ def follow_up_plan(request: Request, plan_id: FromPath[int], data: JSONBody[Foll
     """The agent's team leader adds a follow-up note, and closes the plan when it is done."""
     user: Account = request.user
     plan = targets.get_plan(services.conn, plan_id)
-    _require_leads(user, targets.get_flag(services.conn, plan.flag_id).team, "follow up this plan")
+    require_leads(user, targets.get_flag(services.conn, plan.flag_id).team, "follow up this plan")
     now = time.time()
     with services.conn:
         return targets.follow_up_plan(services.conn, plan_id, data.note, user.username, now, close=data.close,
@@ -139,7 +127,7 @@ def list_targets(request: Request, services: ServicesDep, team: FromQuery[str | 
 def set_target(request: Request, team: FromPath[str], kpi: FromPath[str], data: JSONBody[TargetBody],
                services: ServicesDep) -> targets.Target:
     user: Account = request.user
-    _require_leads(user, team, "set its targets")
+    require_leads(user, team, "set its targets")
     with services.conn:
         target = targets.set_target(services.conn, team, kpi, data.target)
         _audit(services, user, "target_set", team, kpi=kpi, value=target.target)
@@ -154,7 +142,7 @@ def add_complaint(request: Request, data: JSONBody[ComplaintBody], services: Ser
     """Register a complaint against the agent who took the call (of the team leader's own team)."""
     user: Account = request.user
     _, team = complaints.call_agent(services.conn, data.call_id)
-    _require_leads(user, team, "register a complaint about this call")
+    require_leads(user, team, "register a complaint about this call")
     with services.conn:
         added = complaints.add_complaint(services.conn, data.call_id, data.category, data.description, user.username,
                                          time.time())
@@ -167,7 +155,7 @@ def add_complaint(request: Request, data: JSONBody[ComplaintBody], services: Ser
 def decide_complaint(request: Request, complaint_id: FromPath[int], data: JSONBody[DecisionBody],
                      services: ServicesDep) -> complaints.Complaint:
     user: Account = request.user
-    _require_leads(user, complaints.get_complaint(services.conn, complaint_id).team, "decide this complaint")
+    require_leads(user, complaints.get_complaint(services.conn, complaint_id).team, "decide this complaint")
     with services.conn:
         decided = complaints.decide_complaint(services.conn, complaint_id, data.substantiated, data.note,
                                               user.username, time.time())

@@ -20,7 +20,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from appliance.store import roster, swaps, team_org
 from appliance.store.audit import audit
 from appliance.store.users import Account, role_rank
-from appliance.web.auth import at_least
+from appliance.web.auth import at_least, require_leads
 from appliance.web.services import Services
 
 __all__ = ("TEAM_ROUTES",)
@@ -43,18 +43,6 @@ class SwapBody(msgspec.Struct, forbid_unknown_fields=True):
 # ---- who may do what ---------------------------------------------------------------------------------
 
 
-def _leads(user: Account, team: str | None) -> bool:
-    """A supervisor or admin leads every team; a team leader only their own."""
-    if role_rank(user.role) >= role_rank("supervisor"):
-        return True
-    return user.role == "team_leader" and user.team is not None and user.team == team
-
-
-def _require_leads(user: Account, team: str | None, what: str) -> None:
-    if not _leads(user, team):
-        whose = f"team {team}" if team else "the agent's team"
-        raise PermissionDeniedException(f"only the team leader of {whose} (or a supervisor) may {what}; "
-                                        f"you lead {user.team or 'no team'}.")
 
 
 def _team_of(services: Services, agent_id: str) -> str | None:
@@ -72,7 +60,7 @@ def _audit(services: Services, user: Account, action: str, target: str, **detail
 @get("/api/v1/teams/{team:str}", guards=[at_least("team_leader")], sync_to_thread=False)
 def show_team(request: Request, team: FromPath[str], services: ServicesDep) -> team_org.TeamOverview:
     """Leaders, squads with their leaders and members, roles, and members in no squad."""
-    _require_leads(request.user, team, "see this team")
+    require_leads(request.user, team, "see this team")
     return team_org.team_overview(services.conn, team)
 
 
@@ -105,7 +93,7 @@ def show_roster(
 def set_roster_day(request: Request, day: FromPath[str], agent_id: FromPath[str], data: JSONBody[RosterBody],
                    services: ServicesDep) -> roster.RosterEntry:
     """Give the agent this shift on this day (replacing theirs)."""
-    _require_leads(request.user, _team_of(services, agent_id), "change that agent's roster")
+    require_leads(request.user, _team_of(services, agent_id), "change that agent's roster")
     with services.conn:
         roster.set_roster(services.conn, day, agent_id, data.shift)
         _audit(services, request.user, "roster_set", agent_id, day=day, shift=data.shift)
@@ -115,7 +103,7 @@ def set_roster_day(request: Request, day: FromPath[str], agent_id: FromPath[str]
 
 @delete("/api/v1/roster/{day:str}/{agent_id:str}", guards=[at_least("team_leader")], sync_to_thread=False)
 def clear_roster_day(request: Request, day: FromPath[str], agent_id: FromPath[str], services: ServicesDep) -> None:
-    _require_leads(request.user, _team_of(services, agent_id), "change that agent's roster")
+    require_leads(request.user, _team_of(services, agent_id), "change that agent's roster")
     with services.conn:
         roster.clear_roster(services.conn, day, agent_id)
         _audit(services, request.user, "roster_cleared", agent_id, day=day)
@@ -144,7 +132,7 @@ def request_swap(request: Request, data: JSONBody[SwapBody], services: ServicesD
             raise PermissionDeniedException("an agent requests swaps of their own shifts only: "
                                             "name yourself as from_agent or to_agent.")
     else:
-        _require_leads(user, _team_of(services, data.from_agent), "request swaps for that agent")
+        require_leads(user, _team_of(services, data.from_agent), "request swaps for that agent")
     with services.conn:
         made = swaps.request_swap(services.conn, data.day, data.from_agent, data.to_agent, data.reason, time.time())
         _audit(services, user, "swap_requested", data.from_agent, swap=made.id, day=made.day, to_agent=data.to_agent)
@@ -153,7 +141,7 @@ def request_swap(request: Request, data: JSONBody[SwapBody], services: ServicesD
 
 def _decide(request: Request, services: Services, swap_id: int, approve: bool) -> swaps.Swap:
     user: Account = request.user
-    _require_leads(user, swaps.get_swap(services.conn, swap_id).team, "decide this swap")
+    require_leads(user, swaps.get_swap(services.conn, swap_id).team, "decide this swap")
     with services.conn:
         decided = swaps.decide_swap(services.conn, swap_id, approve, user.username, time.time())
         _audit(services, user, f"swap_{decided.status}", str(swap_id), day=decided.day,

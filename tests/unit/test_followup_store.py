@@ -8,7 +8,6 @@ Nobody signs in in these stories: a rostered day with no sign-in has adherence a
 from __future__ import annotations
 
 import re
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -29,17 +28,9 @@ from appliance.teamwork import follow_up
 from appliance.teamwork.flags import Flag
 from appliance.teamwork.follow_up import NOTICE_AUTHOR, DailyFollowUp, due_day, evaluate_day
 from appliance.teamwork.kpi import AgentDay
+from tests.support.timezone import shanghai  # noqa: F401 - autouse: local days are not UTC days
 
 HOUR = 3600
-
-
-@pytest.fixture(autouse=True)
-def shanghai(monkeypatch):
-    monkeypatch.setenv("TZ", "Asia/Shanghai")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def DB(conn: apsw.Connection) -> Path:  # noqa: N802 - reads like a constant at the call sites

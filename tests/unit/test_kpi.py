@@ -8,7 +8,6 @@ midnight splits are local, not UTC. Times are made up; no test sleeps.
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import apsw
@@ -32,19 +31,11 @@ from appliance.store.wrapups import Wrapup, save_wrapup
 from appliance.teamwork import kpi
 from appliance.teamwork.kpi import AgentDay, roll_up
 from appliance.teamwork.kpi_source import agent_days, month_kpis
+from tests.support.timezone import shanghai  # noqa: F401 - autouse: local days are not UTC days
 
 D, D1, D2 = "2026-11-10", "2026-11-11", "2026-11-12"
 MINUTE, HOUR = 60, 3600
 SHIFT_S = 8.5 * HOUR  # 08:30-17:00
-
-
-@pytest.fixture(autouse=True)
-def shanghai(monkeypatch):
-    monkeypatch.setenv("TZ", "Asia/Shanghai")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 @pytest.fixture

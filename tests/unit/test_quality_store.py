@@ -8,7 +8,6 @@ The server's time zone is Asia/Shanghai (UTC+8) in these tests, so a local date 
 from __future__ import annotations
 
 import re
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from appliance.store.recordings import (
     set_recording_settings,
 )
 from appliance.store.wrapups import Wrapup, save_wrapup
+from tests.support.timezone import shanghai  # noqa: F401 - autouse: local days are not UTC days
 
 CARD = """
 name = "basic"
@@ -54,15 +54,6 @@ PASS = {"greet": 10, "verify": 30}
 def ts(text: str) -> float:
     """Seconds of a UTC time written like 2026-03-02T09:00."""
     return datetime.fromisoformat(text).replace(tzinfo=UTC).timestamp()
-
-
-@pytest.fixture(autouse=True)
-def shanghai(monkeypatch):
-    monkeypatch.setenv("TZ", "Asia/Shanghai")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 @pytest.fixture
