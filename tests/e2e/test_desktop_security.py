@@ -16,8 +16,8 @@ from appliance.store.database import connect
 from appliance.store.quality import add_evaluation, latest_scorecard
 from appliance.store.recordings import add_recording, finish_recording
 from appliance.web.app import PAGES, create_app
-from tests.support.branch import Branch, Server
-from tests.support.desktop import DesktopSession, add_user
+from tests.support.branch import Branch
+from tests.support.desktop import DesktopSession, add_user, serving_signed_in
 
 # Every route, and who must be refused it. "role:R" — roles ranked below R get 403;
 # "own-agent" — an agent may act only for themselves, a team leader only for their team;
@@ -155,12 +155,8 @@ def people(tmp_path_factory):
         "sam": add_user(branch, "sam", "supervisor"),
     }
     _bobs_recording_and_evaluation(branch)
-    server = Server(branch).start()
-    sessions = {name: DesktopSession(server, name, password) for name, password in users.items()}
-    yield sessions, server
-    for session in sessions.values():
-        session.close()
-    server.stop()
+    with serving_signed_in(branch, users) as (server, sessions):
+        yield sessions, server
 
 
 def _bobs_recording_and_evaluation(branch: Branch) -> None:

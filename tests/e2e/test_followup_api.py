@@ -18,8 +18,8 @@ import pytest
 from appliance.clock import iso
 from appliance.store.database import connect
 from appliance.store.records import CallRecord, save_call
-from tests.support.branch import Branch, Server
-from tests.support.desktop import DesktopSession, add_user
+from tests.support.branch import Branch
+from tests.support.desktop import DesktopSession, add_user, serving_signed_in
 
 pytestmark = pytest.mark.e2e
 
@@ -52,12 +52,8 @@ def floor(tmp_path_factory):
         "lou": add_user(branch, "lou", "team_leader", team="loans"),
         "sam": add_user(branch, "sam", "supervisor"),
     }
-    server = Server(branch).start()
-    sessions = {name: DesktopSession(server, name, password) for name, password in users.items()}
-    yield branch, sessions
-    for session in sessions.values():
-        session.close()
-    server.stop()
+    with serving_signed_in(branch, users) as (server, sessions):
+        yield branch, sessions
 
 
 def put(session: DesktopSession, path: str, body: dict):

@@ -20,8 +20,8 @@ from appliance.store.database import connect
 from appliance.store.recordings import add_recording, finish_recording, mark_purged
 from appliance.web.quality_routes import RangeNotSatisfiable, byte_range
 from tests.support.audio import tone_samples, write_wav
-from tests.support.branch import Branch, Server
-from tests.support.desktop import DesktopSession, add_user
+from tests.support.branch import Branch
+from tests.support.desktop import DesktopSession, add_user, serving_signed_in
 
 pytestmark = pytest.mark.e2e
 
@@ -66,12 +66,8 @@ def floor(tmp_path_factory):
         mark_purged(conn, ids[2])
     conn.close()
     assert ids == [1, 2, 3]
-    server = Server(branch).start()
-    sessions = {name: DesktopSession(server, name, password) for name, password in users.items()}
-    yield branch, sessions, time.strftime("%Y-%m-%d", time.localtime(started))
-    for session in sessions.values():
-        session.close()
-    server.stop()
+    with serving_signed_in(branch, users) as (server, sessions):
+        yield branch, sessions, time.strftime("%Y-%m-%d", time.localtime(started))
 
 
 def audio_file(branch: Branch, recording: int) -> bytes:

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from tests.support.branch import Branch, Server
-from tests.support.desktop import DesktopSession, add_user
+from tests.support.branch import Branch
+from tests.support.desktop import DesktopSession, add_user, serving_signed_in
 
 
 @pytest.fixture(scope="module")
@@ -31,12 +31,8 @@ def team(tmp_path_factory):
         "lou": add_user(branch, "lou", "team_leader", team="loans"),
         "sam": add_user(branch, "sam", "supervisor"),
     }
-    server = Server(branch).start()
-    sessions = {name: DesktopSession(server, name, password) for name, password in users.items()}
-    yield branch, sessions
-    for session in sessions.values():
-        session.close()
-    server.stop()
+    with serving_signed_in(branch, users) as (server, sessions):
+        yield branch, sessions
 
 
 def send(session: DesktopSession, method: str, path: str, body=None):

@@ -3,13 +3,15 @@ and CSRF token, for tests that drive calls rather than pages."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
 
-from tests.support.branch import wait_until
+from tests.support.branch import Server, wait_until
 
-__all__ = ("DesktopSession", "add_user")
+__all__ = ("DesktopSession", "add_user", "serving_signed_in")
 
 
 def add_user(branch, username: str, role: str, *, agent: str | None = None, team: str | None = None,
@@ -54,3 +56,16 @@ class DesktopSession:
 
     def close(self) -> None:
         self.http.close()
+
+
+@contextmanager
+def serving_signed_in(branch, users: dict[str, str]) -> Iterator[tuple[Server, dict[str, DesktopSession]]]:
+    """The branch's server started, with each user (name -> password) signed in; all closed after."""
+    server = Server(branch).start()
+    sessions = {name: DesktopSession(server, name, password) for name, password in users.items()}
+    try:
+        yield server, sessions
+    finally:
+        for session in sessions.values():
+            session.close()
+        server.stop()
