@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 
 import click
 
@@ -12,6 +13,7 @@ from appliance.clock import now
 from appliance.core.prompts import PromptLibrary
 from appliance.datadir import generate_password
 from appliance.demo import install_demo_customers, install_demo_flow
+from appliance.demo.team import DEMO_TEAM, install_demo_team
 from appliance.doctor import run_checks
 from appliance.model import Agent, DialRule, Did, PenaltyRule, Queue, Seat, Trunk
 from appliance.resources import migrations_dir, prompts_dir
@@ -66,7 +68,8 @@ def init(ctx: click.Context, demo: bool, language: str) -> None:
             f"Added the demo branch: trunk demo (127.0.0.1), DID {DEMO_FLOW_DID} -> voice menu demo-bank, "
             "DID 100 -> queue general, DID 101 -> queue cards, seats desk-1, desk-2 and desk-9 (the team "
             "leader's), agents a1001 and a1002, "
-            "dial rules local and mobile, 12 customers (5 vip)."
+            "dial rules local and mobile, 12 customers (5 vip), team counter with squads east and west and "
+            "a two-week roster."
         )
 
 
@@ -76,17 +79,18 @@ DEMO_USERS_FILE = "demo-users.txt"  # the demo's sign-ins, readable by the admin
 
 def _add_demo_users(conn) -> list[tuple[str, str, str]]:
     """The demo's people on the desktop: its two agents and their team leader, in team counter."""
-    add_team(conn, "counter")
+    add_team(conn, DEMO_TEAM)
     people = [("lina", "agent", "a1001", None, "agent a1001, Li Na"),
               ("wangwei", "agent", "a1002", None, "agent a1002, Wang Wei"),
-              ("leader", "team_leader", None, "counter", "team leader of counter")]
+              ("leader", "team_leader", None, DEMO_TEAM, f"team leader of {DEMO_TEAM}")]
     users = []
     for agent_id in ("a1001", "a1002"):
-        assign_agent(conn, agent_id, "counter")
+        assign_agent(conn, agent_id, DEMO_TEAM)
     for username, role, agent_id, team, what in people:
         password = generate_password()
         add_user(conn, username, password, role, agent_id=agent_id, team=team)
         users.append((username, password, what))
+    install_demo_team(conn, date.today())
     return users
 
 
