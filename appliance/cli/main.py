@@ -12,6 +12,7 @@ from appliance.cli.config_cmds import agent, did, queue, seat, trunk
 from appliance.cli.customer_cmds import customer, demo_bank, tier
 from appliance.cli.dialplan_cmds import dialplan
 from appliance.cli.followup_cmds import TEAM_FOLLOW_UP_COMMANDS, complaint
+from appliance.cli.huddle_cmds import huddle, meeting
 from appliance.cli.ivr_cmds import ivr
 from appliance.cli.prompt_cmds import prompt
 from appliance.cli.quality_cmds import quality_group, recordings, scorecard
@@ -46,6 +47,7 @@ COMMANDS = (
     recordings, scorecard, quality_group, wallboard,
     complaint,
     shift, roster, swap,
+    huddle, meeting,  # the team's life (docs/teams.md)
     phone, demo_bank,  # tools for trying a branch out: a test phone, the demo's core-banking stand-in
 )
 for command in TEAM_FOLLOW_UP_COMMANDS:  # team target, targets, flags

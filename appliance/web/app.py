@@ -28,6 +28,7 @@ from appliance.web.auth import PUBLIC_PATHS, SessionAuth, at_least, may_see_agen
 from appliance.web.desktop_routes import DESKTOP_ROUTES
 from appliance.web.floor_routes import FLOOR_ROUTES
 from appliance.web.followup_routes import FOLLOWUP_ROUTES
+from appliance.web.huddle_routes import HUDDLE_ROUTES
 from appliance.web.quality_routes import QUALITY_ROUTES
 from appliance.web.schemas import AgentView, ErrorBody, LoginBody, PauseBody, QueueStatsReport
 from appliance.web.services import Services
@@ -217,6 +218,7 @@ def create_app(services: Services) -> Litestar:
             *FLOOR_ROUTES,
             *QUALITY_ROUTES,
             *FOLLOWUP_ROUTES,
+            *HUDDLE_ROUTES,
             *TEAM_ROUTES,
             *(create_static_files_router(f"/{page}", directories=[web_dir() / "static" / page], html_mode=True, name=page)
               for page in PAGES),

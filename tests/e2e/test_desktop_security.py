@@ -105,6 +105,23 @@ ACCESS = {
     ("POST", "/api/v1/swaps"): "signed-in",  # an agent for their own shifts, a team leader for their team's
     ("POST", "/api/v1/swaps/{swap_id:int}/approve"): "role:team_leader",
     ("POST", "/api/v1/swaps/{swap_id:int}/reject"): "role:team_leader",
+    # Huddles and meetings: a team leader of another team gets 403 too (test_huddle_api).
+    ("GET", "/api/v1/huddles/{team:str}"): "signed-in",  # the user's own team's
+    ("GET", "/api/v1/huddles/{team:str}/settings"): "signed-in",  # the user's own team's
+    ("PUT", "/api/v1/huddles/{team:str}/settings"): "role:team_leader",
+    ("GET", "/api/v1/huddles/{team:str}/days/{day:str}"): "signed-in",  # the user's own team's
+    ("PUT", "/api/v1/huddles/{team:str}/days/{day:str}/agenda"): "signed-in",  # the team leader or the day's host
+    ("PUT", "/api/v1/huddles/{team:str}/days/{day:str}/host"): "role:team_leader",
+    ("POST", "/api/v1/huddles/{team:str}/days/{day:str}/attendance"): "role:team_leader",
+    ("PUT", "/api/v1/huddles/{team:str}/days/{day:str}/attendance/{agent_id:str}"): "role:team_leader",
+    ("POST", "/api/v1/huddles/{team:str}/days/{day:str}/publish"): "role:team_leader",
+    ("PUT", "/api/v1/huddles/{team:str}/days/{day:str}/debrief"): "role:team_leader",
+    ("GET", "/api/v1/meetings"): "signed-in",  # the user's own team's
+    ("POST", "/api/v1/meetings"): "role:team_leader",
+    ("POST", "/api/v1/meetings/{meeting_id:int}/minutes"): "role:team_leader",
+    ("GET", "/api/v1/monthly-plans"): "role:team_leader",
+    ("GET", "/api/v1/monthly-plans/mine"): "agent-user",
+    ("PUT", "/api/v1/monthly-plans/mine/{month:str}"): "agent-user",
 }
 BODIES = {"/api/v1/seat-binding": {"seat": None}, "/api/v1/notices": {"text": "hello"},
           "/api/v1/evaluations": {"recording_id": 1, "scorecard_id": 1, "answers": {}},
@@ -118,7 +135,17 @@ BODIES = {"/api/v1/seat-binding": {"seat": None}, "/api/v1/notices": {"text": "h
           "/api/v1/complaints": {"call_id": "call-1", "category": "attitude", "description": "rude"},
           "/api/v1/complaints/{complaint_id:int}/decide": {"substantiated": False, "note": "polite call"},
           "/api/v1/agents/{agent_id:str}/login": {"seat": "desk-1"}, "/api/v1/agents/{agent_id:str}/pause": {"reason": "break"},
-          "/api/v1/roster/{day:str}/{agent_id:str}": {"shift": "early"}}
+          "/api/v1/roster/{day:str}/{agent_id:str}": {"shift": "early"},
+          # Huddles and meetings
+          "/api/v1/huddles/{team:str}/settings": {"length_minutes": 15},
+          "/api/v1/huddles/{team:str}/days/{day:str}/agenda": {"points": ["new rate"]},
+          "/api/v1/huddles/{team:str}/days/{day:str}/host": {"agent_id": "bob", "reason": "r"},
+          "/api/v1/huddles/{team:str}/days/{day:str}/attendance/{agent_id:str}": {"status": "present", "reason": "r"},
+          "/api/v1/huddles/{team:str}/days/{day:str}/debrief": {"praise": "p"},
+          "/api/v1/meetings": {"day": "2026-12-08", "starts": "16:30", "focus": "f"},
+          "/api/v1/meetings/{meeting_id:int}/minutes": {"minutes": "m"},
+          "/api/v1/monthly-plans/mine/{month:str}": {"plan": "p", "goals": ["g"]},
+          }
 
 
 def _routes() -> set[tuple[str, str]]:
