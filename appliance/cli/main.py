@@ -7,6 +7,7 @@ import click
 from appliance import __version__
 from appliance.cli import agent_state, queue_stats, routing_cmds  # noqa: F401 - register agent and queue commands
 from appliance.cli.acd_cmds import acd, pause_code
+from appliance.cli.coaching_cmds import coaching, training
 from appliance.cli.common import EXIT_USAGE
 from appliance.cli.config_cmds import agent, did, queue, seat, trunk
 from appliance.cli.customer_cmds import customer, demo_bank, tier
@@ -47,7 +48,7 @@ COMMANDS = (
     recordings, scorecard, quality_group, wallboard,
     complaint,
     shift, roster, swap,
-    huddle, meeting,  # the team's life (docs/teams.md)
+    huddle, meeting, coaching, training,  # the team's life (docs/teams.md)
     phone, demo_bank,  # tools for trying a branch out: a test phone, the demo's core-banking stand-in
 )
 for command in TEAM_FOLLOW_UP_COMMANDS:  # team target, targets, flags

@@ -4,6 +4,8 @@
 The server evaluates the previous day once a day, at its first tick after local 00:05
 (`DailyFollowUp`); `branchline team flags --day` evaluates any finished day on demand. Evaluating
 a day again changes nothing: flags are stored once per run and notices once per agent, KPI and month.
+The same daily run makes the coaching weekly rule's reminders to team leaders still short
+(appliance/store/coaching.py `remind_leaders`, docs/teams.md "Coaching and development").
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import msgspec
 
 from appliance.clock import now as wall_clock
 from appliance.errors import InvalidInput
+from appliance.store.coaching import remind_leaders
 from appliance.store.notices import add_notice
 from appliance.store.targets import agent_flags, agents_by_team, notice_posted, raise_flag, targets_of
 from appliance.teamwork import flags as rules
@@ -140,6 +143,15 @@ def _post_notices(conn: apsw.Connection, agent_id: str, name: str, team: str, va
     return posted
 
 
+def _remind_coaching(conn: apsw.Connection, today: date, now: float) -> None:
+    """The coaching weekly rule's reminders for `today` (the day after the evaluated one), in the
+    same daily run; a failure is logged and does not stop the run (docs/teams.md, "Coaching and development")."""
+    try:
+        remind_leaders(conn, today, now)
+    except Exception:  # noqa: BLE001 - the server goes on; the log says what failed
+        log.exception("the coaching reminders for %s failed", today)
+
+
 # ---- once a day, from the server's ticks --------------------------------------------------------------
 
 
@@ -181,6 +193,7 @@ class DailyFollowUp:
             log.exception("evaluating the KPI flags for %s failed", day)
             return None
         finally:
+            _remind_coaching(conn, date.fromisoformat(day) + timedelta(days=1), self._clock())
             conn.close()
 
     def tick(self) -> Evaluation | None:

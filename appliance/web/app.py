@@ -25,6 +25,7 @@ from appliance.store.audit import audit
 from appliance.store.records import CallRecord, get_call, list_calls
 from appliance.store.users import Account
 from appliance.web.auth import PUBLIC_PATHS, SessionAuth, at_least, may_see_agent, visible_agents
+from appliance.web.coaching_routes import COACHING_ROUTES
 from appliance.web.desktop_routes import DESKTOP_ROUTES
 from appliance.web.floor_routes import FLOOR_ROUTES
 from appliance.web.followup_routes import FOLLOWUP_ROUTES
@@ -220,6 +221,7 @@ def create_app(services: Services) -> Litestar:
             *FOLLOWUP_ROUTES,
             *HUDDLE_ROUTES,
             *TEAM_ROUTES,
+            *COACHING_ROUTES,
             *(create_static_files_router(f"/{page}", directories=[web_dir() / "static" / page], html_mode=True, name=page)
               for page in PAGES),
             list_agents,

@@ -105,6 +105,23 @@ ACCESS = {
     ("POST", "/api/v1/swaps"): "signed-in",  # an agent for their own shifts, a team leader for their team's
     ("POST", "/api/v1/swaps/{swap_id:int}/approve"): "role:team_leader",
     ("POST", "/api/v1/swaps/{swap_id:int}/reject"): "role:team_leader",
+    # Coaching and development: a team leader of another team gets 403 too (test_coaching_api).
+    ("GET", "/api/v1/coaching"): "signed-in",  # an agent their own records, a team leader their team's
+    ("POST", "/api/v1/coaching"): "role:team_leader",
+    ("GET", "/api/v1/coaching/{record_id:int}"): "signed-in",  # the coached agent or their team's leader
+    ("POST", "/api/v1/coaching/{record_id:int}/outcome"): "role:team_leader",
+    ("POST", "/api/v1/coaching/{record_id:int}/acknowledge"): "agent-user",  # and only the coached agent
+    ("GET", "/api/v1/coaching/week"): "role:team_leader",
+    ("GET", "/api/v1/segments"): "role:team_leader",
+    ("GET", "/api/v1/training/requests"): "signed-in",  # an agent their own, a team leader their team's
+    ("POST", "/api/v1/training/requests"): "agent-user",
+    ("GET", "/api/v1/training/plan"): "role:team_leader",
+    ("GET", "/api/v1/training/sessions"): "signed-in",  # the user's own team's
+    ("POST", "/api/v1/training/sessions"): "role:team_leader",
+    ("POST", "/api/v1/training/sessions/{session_id:int}/attendance"): "role:team_leader",
+    ("GET", "/api/v1/training/suggestions"): "signed-in",  # own, a squad leader's squad, a team leader's team
+    ("POST", "/api/v1/training/suggestions"): "agent-user",
+    ("POST", "/api/v1/training/suggestions/{suggestion_id:int}/review"): "signed-in",  # squad or team leader
     # Huddles and meetings: a team leader of another team gets 403 too (test_huddle_api).
     ("GET", "/api/v1/huddles/{team:str}"): "signed-in",  # the user's own team's
     ("GET", "/api/v1/huddles/{team:str}/settings"): "signed-in",  # the user's own team's
@@ -136,6 +153,15 @@ BODIES = {"/api/v1/seat-binding": {"seat": None}, "/api/v1/notices": {"text": "h
           "/api/v1/complaints/{complaint_id:int}/decide": {"substantiated": False, "note": "polite call"},
           "/api/v1/agents/{agent_id:str}/login": {"seat": "desk-1"}, "/api/v1/agents/{agent_id:str}/pause": {"reason": "break"},
           "/api/v1/roster/{day:str}/{agent_id:str}": {"shift": "early"},
+          # Coaching and development
+          "/api/v1/coaching": {"agent_id": "bob", "keep": "k", "improve": "i", "actions": "a"},
+          "/api/v1/coaching/{record_id:int}/outcome": {"outcome": "better"},
+          "/api/v1/training/requests": {"topic": "cards", "why": "asked often"},
+          "/api/v1/training/sessions": {"team": "loans", "kind": "adhoc", "trainer": "bob", "day": "2026-12-01",
+                                        "topic": "new card"},
+          "/api/v1/training/sessions/{session_id:int}/attendance": {"present": ["bob"]},
+          "/api/v1/training/suggestions": {"title": "t", "text": "x"},
+          "/api/v1/training/suggestions/{suggestion_id:int}/review": {"status": "under_review"},
           # Huddles and meetings
           "/api/v1/huddles/{team:str}/settings": {"length_minutes": 15},
           "/api/v1/huddles/{team:str}/days/{day:str}/agenda": {"points": ["new rate"]},
