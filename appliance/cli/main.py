@@ -13,10 +13,12 @@ from appliance.cli.config_cmds import agent, did, queue, seat, trunk
 from appliance.cli.customer_cmds import customer, demo_bank, tier
 from appliance.cli.dialplan_cmds import dialplan
 from appliance.cli.followup_cmds import TEAM_FOLLOW_UP_COMMANDS, complaint
+from appliance.cli.fund_cmds import fund
 from appliance.cli.huddle_cmds import huddle, meeting
 from appliance.cli.ivr_cmds import ivr
 from appliance.cli.prompt_cmds import prompt
 from appliance.cli.quality_cmds import quality_group, recordings, scorecard
+from appliance.cli.recognition_cmds import activity, recognition
 from appliance.cli.roster_cmds import roster, shift, swap
 from appliance.cli.server_cmds import calls, doctor, init, migrate, phone, serve
 from appliance.cli.team_cmds import team
@@ -48,7 +50,7 @@ COMMANDS = (
     recordings, scorecard, quality_group, wallboard,
     complaint,
     shift, roster, swap,
-    huddle, meeting, coaching, training,  # the team's life (docs/teams.md)
+    huddle, meeting, coaching, training, recognition, activity, fund,  # the team's life (docs/teams.md)
     phone, demo_bank,  # tools for trying a branch out: a test phone, the demo's core-banking stand-in
 )
 for command in TEAM_FOLLOW_UP_COMMANDS:  # team target, targets, flags

@@ -139,6 +139,31 @@ ACCESS = {
     ("GET", "/api/v1/monthly-plans"): "role:team_leader",
     ("GET", "/api/v1/monthly-plans/mine"): "agent-user",
     ("PUT", "/api/v1/monthly-plans/mine/{month:str}"): "agent-user",
+    # Recognition, activities, the fund: members of another team get 403 too (test_recognition_api).
+    ("GET", "/api/v1/teams/{team:str}/recognition/rules"): "signed-in",  # the team's members
+    ("PUT", "/api/v1/teams/{team:str}/recognition/rules"): "role:team_leader",
+    ("GET", "/api/v1/teams/{team:str}/recognition/preview"): "role:team_leader",
+    ("POST", "/api/v1/teams/{team:str}/recognition/publish"): "role:team_leader",
+    ("GET", "/api/v1/teams/{team:str}/recognition/published"): "signed-in",  # the team's members
+    ("GET", "/api/v1/teams/{team:str}/recognition/history"): "signed-in",  # the team's members
+    ("GET", "/api/v1/teams/{team:str}/my-roles"): "signed-in",  # the team's members
+    ("GET", "/api/v1/teams/{team:str}/trainer-vote"): "signed-in",  # the team's members
+    ("POST", "/api/v1/teams/{team:str}/trainer-vote"): "agent-user",  # and a member of the team
+    ("PUT", "/api/v1/teams/{team:str}/contribution-award/{month:str}"): "role:team_leader",
+    ("GET", "/api/v1/teams/{team:str}/activities"): "signed-in",  # the team's members
+    ("POST", "/api/v1/teams/{team:str}/activities"): "signed-in",  # the team leader or activity officer
+    ("PUT", "/api/v1/activities/{activity_id:int}/attendance/{agent_id:str}"): "signed-in",  # leader or officer
+    ("POST", "/api/v1/activities/{activity_id:int}/cancel"): "signed-in",  # the team leader or activity officer
+    ("GET", "/api/v1/teams/{team:str}/notices"): "role:team_leader",
+    ("GET", "/api/v1/teams/{team:str}/fund"): "signed-in",  # the team's members
+    ("GET", "/api/v1/teams/{team:str}/fund/statement.csv"): "signed-in",  # the team's members
+    ("POST", "/api/v1/teams/{team:str}/fund/contributions"): "signed-in",  # the team leader or fund keeper
+    ("POST", "/api/v1/teams/{team:str}/fund/collect"): "signed-in",  # the team leader or fund keeper
+    ("POST", "/api/v1/teams/{team:str}/fund/penalties"): "signed-in",  # the team leader or fund keeper
+    ("POST", "/api/v1/teams/{team:str}/fund/spending"): "signed-in",  # the team leader or fund keeper
+    ("POST", "/api/v1/fund/entries/{entry_id:int}/reverse"): "signed-in",  # the team leader or fund keeper
+    ("PUT", "/api/v1/teams/{team:str}/fund/penalty-rules/{name:str}"): "role:team_leader",
+    ("DELETE", "/api/v1/teams/{team:str}/fund/penalty-rules/{name:str}"): "role:team_leader",
 }
 BODIES = {"/api/v1/seat-binding": {"seat": None}, "/api/v1/notices": {"text": "hello"},
           "/api/v1/evaluations": {"recording_id": 1, "scorecard_id": 1, "answers": {}},
@@ -171,6 +196,19 @@ BODIES = {"/api/v1/seat-binding": {"seat": None}, "/api/v1/notices": {"text": "h
           "/api/v1/meetings": {"day": "2026-12-08", "starts": "16:30", "focus": "f"},
           "/api/v1/meetings/{meeting_id:int}/minutes": {"minutes": "m"},
           "/api/v1/monthly-plans/mine/{month:str}": {"plan": "p", "goals": ["g"]},
+          # Recognition, activities, the fund
+          "/api/v1/teams/{team:str}/recognition/rules": {"top_n": 3},
+          "/api/v1/teams/{team:str}/recognition/publish": {"month": "2026-11"},
+          "/api/v1/teams/{team:str}/trainer-vote": {"trainer": "bob"},
+          "/api/v1/teams/{team:str}/contribution-award/{month:str}": {"agent_id": "bob", "reason": "r"},
+          "/api/v1/teams/{team:str}/activities": {"title": "t", "day": "2026-12-12"},
+          "/api/v1/activities/{activity_id:int}/attendance/{agent_id:str}": {"status": "skipped"},
+          "/api/v1/teams/{team:str}/fund/contributions": {"member": "bob"},
+          "/api/v1/teams/{team:str}/fund/collect": {"month": "2026-11"},
+          "/api/v1/teams/{team:str}/fund/penalties": {"member": "bob", "rule": "r"},
+          "/api/v1/teams/{team:str}/fund/spending": {"amount": "1", "description": "d", "receipt": "r"},
+          "/api/v1/fund/entries/{entry_id:int}/reverse": {"reason": "r"},
+          "/api/v1/teams/{team:str}/fund/penalty-rules/{name:str}": {"amount": "2"},
           }
 
 
