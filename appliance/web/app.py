@@ -31,6 +31,7 @@ from appliance.web.floor_routes import FLOOR_ROUTES
 from appliance.web.followup_routes import FOLLOWUP_ROUTES
 from appliance.web.fund_routes import FUND_ROUTES
 from appliance.web.huddle_routes import HUDDLE_ROUTES
+from appliance.web.kpi_routes import KPI_ROUTES
 from appliance.web.quality_routes import QUALITY_ROUTES
 from appliance.web.recognition_routes import RECOGNITION_ROUTES
 from appliance.web.schemas import AgentView, ErrorBody, LoginBody, PauseBody, QueueStatsReport
@@ -224,6 +225,7 @@ def create_app(services: Services) -> Litestar:
             *HUDDLE_ROUTES,
             *TEAM_ROUTES,
             *COACHING_ROUTES,
+            *KPI_ROUTES,
             *RECOGNITION_ROUTES,
             *FUND_ROUTES,
             *(create_static_files_router(f"/{page}", directories=[web_dir() / "static" / page], html_mode=True, name=page)

@@ -105,6 +105,10 @@ ACCESS = {
     ("POST", "/api/v1/swaps"): "signed-in",  # an agent for their own shifts, a team leader for their team's
     ("POST", "/api/v1/swaps/{swap_id:int}/approve"): "role:team_leader",
     ("POST", "/api/v1/swaps/{swap_id:int}/reject"): "role:team_leader",
+    # The team page and the desktop's My team: a team leader of another team gets 403 too (test_kpi_api).
+    ("GET", "/api/v1/teams"): "role:team_leader",  # filtered to the teams the user leads
+    ("GET", "/api/v1/kpis"): "role:team_leader",
+    ("GET", "/api/v1/kpis/me"): "agent-user",
     # Coaching and development: a team leader of another team gets 403 too (test_coaching_api).
     ("GET", "/api/v1/coaching"): "signed-in",  # an agent their own records, a team leader their team's
     ("POST", "/api/v1/coaching"): "role:team_leader",
