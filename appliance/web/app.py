@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 ServicesDep = NamedDependency[Services]
 
 MAX_CALLS_LISTED = 1000
-PAGES = ("desktop", "wallboard", "supervisor")  # each a folder of web/static served at /NAME/
+PAGES = ("desktop", "wallboard", "supervisor", "team")  # each a folder of web/static served at /NAME/
 
 
 def _agent_for(request: Request, services: Services, agent_id: str) -> str:

@@ -44,7 +44,7 @@ _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # A refused WebSocket closes with 4000 + the HTTP status it would have had.
 WS_UNAUTHORIZED, WS_FORBIDDEN = 4401, 4403
 # Paths anyone may reach: health, signing in, and the page's own files.
-PUBLIC_PATHS = ("^/healthz$", "^/api/v1/session$", "^/api/v1/signin$", "^/$", "^/desktop", "^/wallboard", "^/supervisor")
+PUBLIC_PATHS = ("^/healthz$", "^/api/v1/session$", "^/api/v1/signin$", "^/$", "^/desktop", "^/wallboard", "^/supervisor", "^/team(/|$)")
 
 
 class TooManyAttempts(BranchlineError):

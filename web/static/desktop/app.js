@@ -15,6 +15,7 @@ import {
 import { loadMyEvaluations, renderMyEvaluations, resetMyEvaluations, wireMyEvaluations } from "./evaluations.js";
 import { getLanguage, setLanguage, t, tOr } from "./i18n.js";
 import { refreshSession, renderLanguageSwitch, resumeSession, showSigninError, wireSignin } from "./signin.js";
+import { myTeamOpen, refreshMyTeam, rerenderMyTeam, resetMyTeam, wireMyTeam } from "./team/panel.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -144,6 +145,13 @@ async function signedIn(me) {
   live.start();
   loadMyDay();
   if (me.agent_id) loadMyEvaluations();
+  renderTeamLinks();
+  refreshMyTeam(true);
+}
+
+/** The team page link for whoever leads a team; the My team button for agents (team/panel.js). */
+function renderTeamLinks() {
+  $("link-team").hidden = !["team_leader", "supervisor", "admin"].includes(state.me?.role);
 }
 
 function sessionEnded(message) {
@@ -156,6 +164,7 @@ function sessionEnded(message) {
   state.renderKeys = {};
   setCsrfToken(null);
   resetMyEvaluations();
+  resetMyTeam();
   clearError();
   showSigninError(message);
   renderAll();
@@ -215,6 +224,7 @@ function applyDesktop(desktop, source) {
   const wasOut = !state.desktop?.agent || normStatus(state.desktop.agent.status) === "logged_out";
   state.desktop = desktop;
   renderAll();
+  if (source === "live") refreshMyTeam(); // a push may mean something new for the agent (at most every 10 s)
   // Just signed on to a seat: the day's figures start now.
   if (wasOut && desktop.agent && normStatus(desktop.agent.status) !== "logged_out" && source !== "test") loadMyDay();
 
@@ -847,6 +857,7 @@ function rerenderTexts() {
   renderWsStatus($("ws-status").dataset.state);
   renderAll();
   renderMyEvaluations();
+  rerenderMyTeam();
 }
 
 // ---------------------------------------------------------------- wiring
@@ -917,12 +928,13 @@ function wire() {
   });
 
   wireMyEvaluations({ call, handleError });
+  wireMyTeam({ call, handleError, me: () => state.me });
   document.addEventListener("keydown", onKey);
   setInterval(tick, 250);
 }
 
 function onKey(event) {
-  if (state.view !== "desktop" || event.repeat || $("evals-dialog").open) return;
+  if (state.view !== "desktop" || event.repeat || $("evals-dialog").open || myTeamOpen()) return;
   if (event.altKey && !event.ctrlKey && !event.metaKey) {
     const code = event.code || "";
     let button = null;
