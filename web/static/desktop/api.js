@@ -61,6 +61,16 @@ export function callerWith(t) {
   return (method, path, body) => api(method, path, body, messages);
 }
 
+/** `/api/v1/x?` with the non-empty values of params (trimmed); the path alone when there are none. */
+export function withQuery(path, params) {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && String(value).trim() !== "") query.set(key, String(value).trim());
+  }
+  const text = query.toString();
+  return text ? `${path}?${text}` : path;
+}
+
 const BACKOFF_MS = [500, 1000, 2000, 4000, 5000];
 
 /**

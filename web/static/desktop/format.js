@@ -33,6 +33,12 @@ export function fmtDateTime(iso, { timeOnlyToday = false, now = Date.now() } = {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${time}`;
 }
 
+/** A day in local time as YYYY-MM-DD (today by default). */
+export function localDay(ms = Date.now()) {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
 /** The value format of <input type="datetime-local">: "2024-05-06T14:30". */
 export function toLocalInputValue(ms) {
   const d = new Date(ms);

@@ -58,3 +58,12 @@ export function makeI18n(dictionaries, appNameKey = "app.name") {
 
   return { dictionaries, t, tOr, has, getLanguage: () => current, setLanguage, applyStatic };
 }
+
+/** Adds words ({en, zh}, e.g. a tab module's) to a page's dictionaries; the page's own keys are never replaced. */
+export function mergeDictionaries(dictionaries, extra) {
+  for (const lang of LANGUAGES) {
+    for (const [key, text] of Object.entries(extra?.[lang] || {})) {
+      if (!(key in dictionaries[lang])) dictionaries[lang][key] = text;
+    }
+  }
+}

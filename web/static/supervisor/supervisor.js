@@ -9,6 +9,7 @@ import { loadEvaluationList, loadHighlights, loadReview, renderEvaluationList, r
 import { renderFloor, renderSeats, tickFloor, wireFloor } from "./floor.js";
 import { getLanguage, setLanguage, t } from "./i18n.js";
 import { refreshSession, renderLanguageSwitch, resumeSession, showSigninError, wireSignin } from "/desktop/signin.js";
+import { wireTabBar } from "/desktop/tabs.js";
 import { openRecording, rerenderRecordings, search, wireRecordings } from "./recordings.js";
 
 const TABS = ["floor", "recordings", "review", "evaluations", "highlights"];
@@ -165,19 +166,7 @@ async function switchLanguage(lang) {
 function wire() {
   wireSignin({ call, t, signedIn, sessionEnded, switchLanguage });
   $("error-close").addEventListener("click", clearError);
-  $("tabs").addEventListener("click", (event) => {
-    const button = event.target.closest("button[data-tab]");
-    if (button) location.hash = `#${button.dataset.tab}`;
-  });
-  $("tabs").addEventListener("keydown", (event) => {
-    if (event.key !== "ArrowRight" && event.key !== "ArrowLeft") return;
-    const visible = [...$("tabs").querySelectorAll("button[data-tab]")].filter((b) => b.offsetParent !== null);
-    const index = visible.indexOf(document.activeElement);
-    if (index < 0) return;
-    const next = visible[(index + (event.key === "ArrowRight" ? 1 : visible.length - 1)) % visible.length];
-    next.focus();
-    next.click();
-  });
+  wireTabBar($("tabs"));
   window.addEventListener("hashchange", route);
 
   wireFloor();

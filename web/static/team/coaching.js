@@ -19,17 +19,11 @@ function addDays(day, n) {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
-function nameOf(id) {
-  const m = view.members.find((x) => x.id === id);
-  return m && m.name !== id ? `${m.name} (${id})` : id;
-}
+// "Name (id)" of an agent among view.members (ctx.memberName); bound when the tab is mounted.
+let nameOf = (id) => id;
 
 async function loadMembers(ctx) {
-  const o = await ctx.call("GET", `/api/v1/teams/${encodeURIComponent(ctx.team)}`);
-  const found = [];
-  for (const s of o?.squads || []) found.push(...s.members);
-  found.push(...(o?.without_squad || []));
-  view.members = found.sort((a, b) => a.id.localeCompare(b.id));
+  view.members = await ctx.teamMembers();
 }
 
 // ---------------------------------------------------------------- the weekly rule
@@ -336,6 +330,7 @@ export default {
   },
 
   mount(panel, ctx) {
+    nameOf = (id) => ctx.memberName(view.members, id);
     const { el, t } = ctx;
     const text = (id, key) => [el("label", { for: id, "data-i18n": key, text: t(key) }), el("textarea", { id, rows: 2 })];
     panel.append(el("div", { class: "scroll" },

@@ -2,9 +2,9 @@
 // days and months, and formatting a KPI value by its unit. The shell hands the parts a tab
 // needs to it as `ctx` (see team.js).
 
-import { ApiError, callerWith } from "/desktop/api.js";
-import { $, setText } from "/desktop/dom.js";
-import { fmtDateTime, fmtDuration, fmtNumber } from "/desktop/format.js";
+import { callerWith, withQuery } from "/desktop/api.js";
+import { actWith, clearError, showError, showFailure, showNotice } from "/desktop/bars.js";
+import { fmtDateTime, fmtDuration, fmtNumber, localDay } from "/desktop/format.js";
 import { getLanguage, t } from "./i18n.js";
 
 export const state = {
@@ -20,72 +20,34 @@ export const call = callerWith(t);
 // The shell sets this: what to do when the session is gone.
 export const hooks = { sessionEnded: () => {} };
 
-/** `/api/v1/x?` with the non-empty values of params. */
-export function withQuery(path, params) {
-  const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined && value !== null && String(value).trim() !== "") query.set(key, String(value).trim());
-  }
-  const text = query.toString();
-  return text ? `${path}?${text}` : path;
-}
-
-export function showError(message) {
-  setText($("error-text"), message);
-  $("error-bar").hidden = false;
-}
-
-export function clearError() {
-  $("error-bar").hidden = true;
-  setText($("error-text"), "");
-}
-
-let noticeTimer = null;
-export function showNotice(message) {
-  const bar = $("notice-bar");
-  setText(bar, message);
-  bar.hidden = false;
-  clearTimeout(noticeTimer);
-  noticeTimer = setTimeout(() => {
-    bar.hidden = true;
-  }, 5000);
-}
+export { clearError, localDay, showError, showNotice, withQuery };
 
 /** Shows a failed call (or anything thrown) in the error bar; a 401 ends the session. */
 export function handleError(error) {
   if (typeof error === "string") return showError(error); // a tab's own check of what was typed
-  if (error instanceof ApiError && error.status === 401) {
-    hooks.sessionEnded(t("signin.session_ended"));
-    return;
-  }
-  showError(error instanceof ApiError ? error.message : t("error.http", { status: "?" }));
-  if (!(error instanceof ApiError)) console.warn(error);
+  showFailure(error, { t, sessionEnded: (message) => hooks.sessionEnded(message) });
 }
 
 /** Runs one user action once at a time; a failure shows in the error bar. Resolves to fn's result or undefined. */
-export async function act(key, fn) {
-  if (state.busy.has(key)) return undefined;
-  state.busy.add(key);
-  try {
-    const result = await fn();
-    clearError();
-    return result;
-  } catch (error) {
-    handleError(error);
-    return undefined;
-  } finally {
-    state.busy.delete(key);
-  }
-}
-
-/** Local date as YYYY-MM-DD. */
-export function localDay(ms = Date.now()) {
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
-}
+export const act = actWith(state.busy, handleError);
 
 /** This local month as YYYY-MM. */
 export const thisMonth = (ms = Date.now()) => localDay(ms).slice(0, 7);
+
+/** A team's members (each squad's and those in none, GET /api/v1/teams/{team}), sorted by id. */
+export async function teamMembers(team) {
+  const o = await call("GET", `/api/v1/teams/${encodeURIComponent(team)}`);
+  const found = [];
+  for (const s of o?.squads || []) found.push(...s.members);
+  found.push(...(o?.without_squad || []));
+  return found.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** How a tab names an agent among members: "Name (id)", or the id alone (unknown, or named by it). */
+export function memberName(members, id) {
+  const m = members.find((x) => x.id === id);
+  return m && m.name !== id ? `${m.name} (${id})` : id;
+}
 
 /** A KPI value by its unit (kpi.py's units): per hour and scores with decimals, seconds as m:ss, ratios as %. */
 export function fmtKpi(value, unit) {

@@ -1,6 +1,6 @@
 // The team page's own words in English and Simplified Chinese (flat keys, {placeholders}). Each
 // tab module brings its own dictionaries; the shell (team.js) merges them in here when it loads
-// them, so one translator serves the whole page.
+// them (loadTabModules in /desktop/tabs.js), so one translator serves the whole page.
 
 import { makeI18n } from "/desktop/translate.js";
 
@@ -73,11 +73,3 @@ export const dictionaries = {
 
 export const { t, tOr, has, getLanguage, setLanguage, applyStatic } = makeI18n(dictionaries);
 
-/** Adds a tab module's words; the page's own keys are never replaced by a module's. */
-export function mergeDictionaries(extra) {
-  for (const lang of ["en", "zh"]) {
-    for (const [key, text] of Object.entries(extra?.[lang] || {})) {
-      if (!(key in dictionaries[lang])) dictionaries[lang][key] = text;
-    }
-  }
-}

@@ -8,8 +8,11 @@
 import { ApiError, setCsrfToken } from "/desktop/api.js";
 import { $, el, setText } from "/desktop/dom.js";
 import { refreshSession, renderLanguageSwitch, resumeSession, showSigninError, wireSignin } from "/desktop/signin.js";
-import { act, call, clearError, fmtKpi, fmtWhen, handleError, hooks, localDay, localized, showNotice, state, thisMonth, withQuery } from "./core.js";
-import { applyStatic, getLanguage, mergeDictionaries, setLanguage, t } from "./i18n.js";
+import { loadTabModules, wireTabBar } from "/desktop/tabs.js";
+import {
+  act, call, clearError, fmtKpi, fmtWhen, handleError, hooks, localDay, localized, memberName, showNotice, state, teamMembers, thisMonth, withQuery,
+} from "./core.js";
+import { applyStatic, dictionaries, getLanguage, setLanguage, t } from "./i18n.js";
 
 // The tabs in their order; each owner replaces its placeholder module file.
 export const TABS = [
@@ -46,24 +49,14 @@ const ctx = {
   localized,
   lang: () => getLanguage(),
   act,
+  teamMembers: () => teamMembers(ctx.team), // the team's members, sorted by id
+  memberName, // (members, id) -> "Name (id)"
 };
 
 // ---------------------------------------------------------------- modules
 
 function loadModules() {
-  modulesLoaded ??= Promise.all(
-    TABS.map(async (id) => {
-      try {
-        const module = (await import(`./${id}.js`)).default;
-        if (!module || module.id !== id || typeof module.mount !== "function") throw new Error(`./${id}.js has no valid default export`);
-        mergeDictionaries(module.dictionaries);
-        modules.set(id, module);
-      } catch (error) {
-        broken.set(id, error);
-        console.error(`team page: tab ${id}:`, error);
-      }
-    }),
-  );
+  modulesLoaded ??= loadTabModules(TABS, { importTab: (id) => import(`./${id}.js`), dictionaries, modules, broken, where: "team page" });
   return modulesLoaded;
 }
 
@@ -258,19 +251,7 @@ async function switchLanguage(lang) {
 function wire() {
   wireSignin({ call, t, signedIn, sessionEnded, switchLanguage });
   $("error-close").addEventListener("click", clearError);
-  $("tabs").addEventListener("click", (event) => {
-    const button = event.target.closest("button[data-tab]");
-    if (button) location.hash = `#${button.dataset.tab}`;
-  });
-  $("tabs").addEventListener("keydown", (event) => {
-    if (event.key !== "ArrowRight" && event.key !== "ArrowLeft") return;
-    const buttons = [...$("tabs").querySelectorAll("button[data-tab]")];
-    const index = buttons.indexOf(document.activeElement);
-    if (index < 0) return;
-    const next = buttons[(index + (event.key === "ArrowRight" ? 1 : buttons.length - 1)) % buttons.length];
-    next.focus();
-    next.click();
-  });
+  wireTabBar($("tabs"));
   $("team-picker").addEventListener("change", (event) => {
     chooseTeam(event.target.value);
     clearError();

@@ -15,17 +15,11 @@ function nextMonth(month) {
   return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, "0")}`;
 }
 
-function nameOf(id) {
-  const m = view.members.find((x) => x.id === id);
-  return m && m.name !== id ? `${m.name} (${id})` : id;
-}
+// "Name (id)" of an agent among view.members (ctx.memberName); bound when the tab is mounted.
+let nameOf = (id) => id;
 
 async function loadMembers(ctx) {
-  const o = await ctx.call("GET", `/api/v1/teams/${encodeURIComponent(ctx.team)}`);
-  const found = [];
-  for (const s of o?.squads || []) found.push(...s.members);
-  found.push(...(o?.without_squad || []));
-  view.members = found.sort((a, b) => a.id.localeCompare(b.id));
+  view.members = await ctx.teamMembers();
 }
 
 // ---------------------------------------------------------------- the plan
@@ -245,6 +239,7 @@ export default {
   },
 
   mount(panel, ctx) {
+    nameOf = (id) => ctx.memberName(view.members, id);
     const { el, t } = ctx;
     const label = (id, key) => el("label", { for: id, "data-i18n": key, text: t(key) });
     const th = (key) => el("th", { "data-i18n": key, text: t(key) });

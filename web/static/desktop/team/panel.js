@@ -5,10 +5,11 @@
 // Its words are merged into the desktop's translator. A module that fails to load, mount or count
 // leaves the others working (its tab shows why; its badge counts 0).
 
-import { ApiError } from "../api.js";
+import { ApiError, withQuery } from "../api.js";
 import { $, el, setText } from "../dom.js";
-import { fmtDateTime } from "../format.js";
+import { fmtDateTime, localDay } from "../format.js";
 import { dictionaries, getLanguage, applyStatic, t } from "../i18n.js";
+import { loadTabModules } from "../tabs.js";
 import { myDaySummary } from "./mykpis.js";
 
 // The tabs in their order; each owner replaces its placeholder module file.
@@ -28,12 +29,6 @@ let lastCount = 0;
 let timer = null;
 let noticeTimer = null;
 
-const pad = (n) => String(n).padStart(2, "0");
-function localDay(ms = Date.now()) {
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
-
 // What a module gets: the same object every time, `me`/`team` kept current.
 const ctx = {
   me: null,
@@ -51,38 +46,11 @@ const ctx = {
   refreshBadge: () => refreshMyTeam(true),
   // The same helpers as the team page's ctx.
   fmtWhen: (iso) => fmtDateTime(iso),
-  withQuery(path, params) {
-    const query = new URLSearchParams();
-    for (const [key, value] of Object.entries(params)) {
-      if (value !== undefined && value !== null && String(value).trim() !== "") query.set(key, String(value).trim());
-    }
-    const text = query.toString();
-    return text ? `${path}?${text}` : path;
-  },
+  withQuery,
 };
 
-function mergeDictionaries(extra) {
-  for (const lang of ["en", "zh"]) {
-    for (const [key, text] of Object.entries(extra?.[lang] || {})) {
-      if (!(key in dictionaries[lang])) dictionaries[lang][key] = text;
-    }
-  }
-}
-
 function loadModules() {
-  loading ??= Promise.all(
-    TEAM_TABS.map(async (id) => {
-      try {
-        const module = (await import(`./${id}.js`)).default;
-        if (!module || module.id !== id || typeof module.mount !== "function") throw new Error(`./${id}.js has no valid default export`);
-        mergeDictionaries(module.dictionaries);
-        modules.set(id, module);
-      } catch (error) {
-        broken.set(id, error);
-        console.error(`My team: tab ${id}:`, error);
-      }
-    }),
-  ).then(buildTabs);
+  loading ??= loadTabModules(TEAM_TABS, { importTab: (id) => import(`./${id}.js`), dictionaries, modules, broken, where: "My team" }).then(buildTabs);
   return loading;
 }
 
