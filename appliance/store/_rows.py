@@ -1,17 +1,19 @@
-"""What every configuration module checks or reads the same way: whether a row exists, whether a
-number is in range, and rows grouped by their first column.
+"""What the store's modules check or read the same way: whether a row exists, whether a number is
+in range, whether a text is there and short enough, the conditions of a filtered list, and rows
+grouped by their first column.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 import apsw
 
 from appliance.errors import Conflict, InvalidInput, NotFound
 
-__all__ = ("TABLES", "check_whole", "exists", "grouped", "require", "require_new")
+__all__ = ("TABLES", "check_text", "check_whole", "conditions", "exists", "grouped", "require", "require_new")
 
 # What `remove` may delete, with the words used in messages.
 TABLES = {
@@ -42,6 +44,21 @@ def check_whole(value: Any, low: int, high: int, what: str, unit: str = "") -> i
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise InvalidInput(f"{what} {value!r} is out of range: give a whole number from {low} to {high}{unit}.")
     return value
+
+
+def check_text(value: object, what: str, limit: int) -> str:
+    """The text stripped; it must not be empty nor longer than `limit` characters."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not text or len(text) > limit:
+        raise InvalidInput(f"{what} needs text, at most {limit} characters.")
+    return text
+
+
+def conditions(filters: Iterable[tuple[str, object]]) -> tuple[list[str], list[object]]:
+    """A list's WHERE conditions and their parameters from (condition, value) pairs; a None value
+    does not filter."""
+    given = [(condition, value) for condition, value in filters if value is not None]
+    return [condition for condition, _ in given], [value for _, value in given]
 
 
 def grouped(conn: apsw.Connection, sql: str) -> dict[str, list[tuple]]:

@@ -16,6 +16,7 @@ import msgspec
 
 from appliance.clock import iso
 from appliance.errors import InvalidInput, NotFound
+from appliance.store._rows import check_text, conditions
 from appliance.store.teams import require_team
 from appliance.store.users import account_by_name, role_rank
 from appliance.teamwork import coaching_week as rules
@@ -114,13 +115,6 @@ def parse_day(text: str, what: str = "the day") -> date:
         raise InvalidInput(f"{what} {text!r} is not a date like 2026-11-03.") from None
 
 
-def _text(value: str | None, what: str, *, required: bool = True) -> str:
-    value = (value or "").strip()
-    if (required and not value) or len(value) > MAX_TEXT:
-        raise InvalidInput(f"{what} needs text, at most {MAX_TEXT} characters.")
-    return value
-
-
 def _agent(conn: apsw.Connection, agent_id: str) -> tuple[str, str | None]:
     row = conn.execute("SELECT name, team FROM agents WHERE id = ?", (agent_id,)).fetchone()
     if row is None:
@@ -174,7 +168,8 @@ def add_record(conn: apsw.Connection, agent_id: str, leader: str, *, day: str, t
         if parse_day(follow_up_on, "the follow-up date") < held:
             raise InvalidInput(f"the follow-up date {follow_up_on} is before the talk ({day}): choose a later day.")
     require_leader(conn, leader, team)
-    texts = (_text(keep, "what to keep"), _text(improve, "what to improve"), _text(actions, "the agreed actions"))
+    texts = (check_text(keep, "what to keep", MAX_TEXT), check_text(improve, "what to improve", MAX_TEXT),
+             check_text(actions, "the agreed actions", MAX_TEXT))
     linked = _check_recordings(conn, agent_id, list(recordings))
     conn.execute("INSERT INTO coaching_records (agent_id, team, leader, day, keep, improve, actions, follow_up_on,"
                  " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -213,12 +208,8 @@ def list_records(conn: apsw.Connection, *, team: str | None = None, agent_id: st
                  leader: str | None = None, since: str | None = None, until: str | None = None,
                  limit: int = 200) -> list[CoachingRecord]:
     """Newest first: of a team, an agent, a leader, between local days."""
-    where, params = [], []
-    for clause, value in (("c.team = ?", team), ("c.agent_id = ?", agent_id), ("c.leader = ?", leader),
-                          ("c.day >= ?", since), ("c.day <= ?", until)):
-        if value is not None:
-            where.append(clause)
-            params.append(value)
+    where, params = conditions((("c.team = ?", team), ("c.agent_id = ?", agent_id), ("c.leader = ?", leader),
+                               ("c.day >= ?", since), ("c.day <= ?", until)))
     sql = ("WHERE " + " AND ".join(where)) if where else ""
     return _records(conn, f"{sql} ", params)[:limit]
 
@@ -227,7 +218,7 @@ def set_outcome(conn: apsw.Connection, record_id: int, outcome: str, by: str, no
     """The follow-up's outcome (writing it again replaces it)."""
     get_record(conn, record_id)
     conn.execute("UPDATE coaching_records SET outcome = ?, outcome_by = ?, outcome_at = ? WHERE id = ?",
-                 (_text(outcome, "the follow-up outcome"), by, iso(now), record_id))
+                 (check_text(outcome, "the follow-up outcome", MAX_TEXT), by, iso(now), record_id))
     return get_record(conn, record_id)
 
 

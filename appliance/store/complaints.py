@@ -16,6 +16,7 @@ import msgspec
 
 from appliance.clock import iso
 from appliance.errors import InvalidInput, NotFound
+from appliance.store._rows import check_text
 
 __all__ = (
     "MAX_CATEGORY",
@@ -96,13 +97,6 @@ def month_bounds(month: str) -> tuple[str, str]:
     return iso(first.timestamp()), iso(following.timestamp())
 
 
-def _text(value: str, what: str, limit: int) -> str:
-    value = (value or "").strip()
-    if not value or len(value) > limit:
-        raise InvalidInput(f"{what} needs text, at most {limit} characters.")
-    return value
-
-
 _SELECT = ("SELECT c.id, c.call_id, c.agent_id, a.team, c.category, c.description, c.received_at, c.registered_by,"
            " c.substantiated, c.decided_by, c.decided_at, c.decision_note FROM complaints c"
            " LEFT JOIN agents a ON a.id = c.agent_id")
@@ -129,8 +123,8 @@ def add_complaint(conn: apsw.Connection, call_id: str, category: str, descriptio
                   now: float) -> Complaint:
     """Register a complaint against the agent who took the call."""
     agent_id, _ = call_agent(conn, call_id)
-    category = _text(category, "a complaint's category", MAX_CATEGORY).lower()
-    text = _text(description, "a complaint's description", MAX_DESCRIPTION)
+    category = check_text(category, "a complaint's category", MAX_CATEGORY).lower()
+    text = check_text(description, "a complaint's description", MAX_DESCRIPTION)
     conn.execute("INSERT INTO complaints (call_id, agent_id, category, description, received_at, registered_by)"
                  " VALUES (?, ?, ?, ?, ?, ?)", (call_id, agent_id, category, text, iso(now), registered_by))
     return get_complaint(conn, conn.last_insert_rowid())
@@ -148,7 +142,7 @@ def decide_complaint(conn: apsw.Connection, complaint_id: int, substantiated: bo
     """Mark a complaint substantiated or not, with the reason; a later decision replaces it."""
     get_complaint(conn, complaint_id)
     conn.execute("UPDATE complaints SET substantiated = ?, decided_by = ?, decided_at = ?, decision_note = ?"
-                 " WHERE id = ?", (int(substantiated), by, iso(now), _text(note, "a decision", MAX_DESCRIPTION),
+                 " WHERE id = ?", (int(substantiated), by, iso(now), check_text(note, "a decision", MAX_DESCRIPTION),
                                   complaint_id))
     return get_complaint(conn, complaint_id)
 

@@ -18,6 +18,7 @@ import msgspec
 
 from appliance.clock import iso
 from appliance.errors import Conflict, InvalidInput, NotFound
+from appliance.store._rows import check_text
 from appliance.store.complaints import parse_month
 from appliance.store.huddles import get_settings, team_members
 from appliance.store.notices import MAX_TEXT as MAX_NOTICE
@@ -99,12 +100,6 @@ class TeamPlans(msgspec.Struct, frozen=True):
     missing: list[dict[str, str]]  # members without a plan: {agent_id, name}
 
 
-def _text(value: object, what: str, limit: int) -> str:
-    if not isinstance(value, str) or not value.strip() or len(value.strip()) > limit:
-        raise InvalidInput(f"{what} needs text, at most {limit} characters.")
-    return value.strip()
-
-
 def previous_month(month: str) -> str:
     first = date.fromisoformat(f"{parse_month(month)}-01")
     return f"{first.year - 1}-12" if first.month == 1 else f"{first.year}-{first.month - 1:02d}"
@@ -146,7 +141,7 @@ def announce(conn: apsw.Connection, team: str, day: str, starts: str, focus: str
     day = parse_day(day, "the meeting's day")
     if not _HHMM.fullmatch(starts or ""):
         raise InvalidInput(f"the meeting's start {starts!r} is not a time of day: write it as HH:MM, e.g. 16:30.")
-    focus = _text(focus, "the meeting's focus", MAX_FOCUS)
+    focus = check_text(focus, "the meeting's focus", MAX_FOCUS)
     today = datetime.fromtimestamp(now).date()
     earliest = earliest_meeting_day(today, settings.meeting_notice_days)
     if date.fromisoformat(day) < earliest:
@@ -172,7 +167,7 @@ def publish_minutes(conn: apsw.Connection, meeting_id: int, minutes: str, by: st
     if meeting.day > today:
         raise InvalidInput(f"meeting {meeting_id} is on {meeting.day}: publish its minutes once it has been held.")
     header = f"Minutes of the monthly meeting / 月度例会纪要 — team {meeting.team}, {meeting.day}:\n"
-    minutes = _text(minutes, "the minutes", MAX_NOTICE - len(header))
+    minutes = check_text(minutes, "the minutes", MAX_NOTICE - len(header))
     with conn:
         notice = add_notice(conn, meeting.team, by, header + minutes, now)
         conn.execute("UPDATE meetings SET minutes = ?, minutes_by = ?, minutes_at = ?, minutes_notice = ? WHERE id = ?",
@@ -207,11 +202,11 @@ def write_plan(conn: apsw.Connection, agent_id: str, month: str, plan: str, goal
                review: list[GoalReview], now: float) -> MonthlyPlan:
     """Write (or rewrite) a member's plan for a month. The review speaks of last month's goals only."""
     month = parse_month(month)
-    plan = _text(plan, "a monthly plan", MAX_PLAN)
+    plan = check_text(plan, "a monthly plan", MAX_PLAN)
     goals = [g.strip() for g in goals if g.strip()]
     if not goals or len(goals) > MAX_GOALS:
         raise InvalidInput(f"a monthly plan needs its goals: from 1 to {MAX_GOALS}, one per line.")
-    goals = [_text(g, f"goal {k}", MAX_GOAL) for k, g in enumerate(goals, 1)]
+    goals = [check_text(g, f"goal {k}", MAX_GOAL) for k, g in enumerate(goals, 1)]
     last = my_plan(conn, agent_id, month).last_goals
     for item in review:
         if item.goal not in last:

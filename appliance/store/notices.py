@@ -6,7 +6,8 @@ import apsw
 import msgspec
 
 from appliance.clock import iso
-from appliance.errors import InvalidInput, NotFound
+from appliance.errors import NotFound
+from appliance.store._rows import check_text
 
 __all__ = ("Notice", "acknowledge", "add_notice", "notices_for")
 
@@ -23,9 +24,7 @@ class Notice(msgspec.Struct, frozen=True):
 
 
 def add_notice(conn: apsw.Connection, team: str | None, author: str, text: str, now: float) -> int:
-    text = text.strip()
-    if not text or len(text) > MAX_TEXT:
-        raise InvalidInput(f"a notice needs text, at most {MAX_TEXT} characters.")
+    text = check_text(text, "a notice", MAX_TEXT)
     conn.execute("INSERT INTO notices (team, author, text, created_at) VALUES (?, ?, ?, ?)",
                  (team, author, text, iso(now)))
     return conn.last_insert_rowid()

@@ -14,6 +14,7 @@ import msgspec
 
 from appliance.clock import iso
 from appliance.errors import Conflict, InvalidInput, NotFound
+from appliance.store._rows import check_text, conditions
 from appliance.store.teams import require_team
 from appliance.teamwork import flags as rules
 from appliance.teamwork.kpi import KPI_IDS, KPIS
@@ -156,11 +157,7 @@ def agent_flags(conn: apsw.Connection, agent_id: str, kpi: str) -> list[rules.Fl
 def list_flags(conn: apsw.Connection, *, team: str | None = None, agent_id: str | None = None,
                agents: set[str] | None = None, since: str | None = None) -> list[KpiFlag]:
     """Flags newest first, with their plans: of a team, an agent, a set of agents, from a day on."""
-    where, params = [], []
-    for clause, value in (("a.team = ?", team), ("f.agent_id = ?", agent_id), ("f.last_day >= ?", since)):
-        if value is not None:
-            where.append(clause)
-            params.append(value)
+    where, params = conditions((("a.team = ?", team), ("f.agent_id = ?", agent_id), ("f.last_day >= ?", since)))
     if agents is not None:
         where.append(f"f.agent_id IN ({', '.join('?' * len(agents))})" if agents else "0")
         params.extend(sorted(agents))
@@ -200,13 +197,6 @@ def get_plan(conn: apsw.Connection, plan_id: int) -> Plan:
     return Plan(*row)
 
 
-def _text(value: str, what: str, limit: int) -> str:
-    value = value.strip()
-    if not value or len(value) > limit:
-        raise InvalidInput(f"{what} needs text, at most {limit} characters.")
-    return value
-
-
 def write_plan(conn: apsw.Connection, flag_id: int, agent_id: str, plan: str, now: float) -> Plan:
     """The flagged agent's improvement plan for a plan-level flag; one per flag."""
     flag = get_flag(conn, flag_id)
@@ -216,7 +206,7 @@ def write_plan(conn: apsw.Connection, flag_id: int, agent_id: str, plan: str, no
         raise InvalidInput(f"flag {flag_id} is a warning: an improvement plan is written for a plan-level flag.")
     if flag.plan is not None:
         raise Conflict(f"the improvement plan for flag {flag_id} is written already (plan {flag.plan.id}).")
-    text = _text(plan, "an improvement plan", MAX_PLAN)
+    text = check_text(plan, "an improvement plan", MAX_PLAN)
     conn.execute("INSERT INTO improvement_plans (flag_id, agent_id, plan, written_at) VALUES (?, ?, ?, ?)",
                  (flag_id, agent_id, text, iso(now)))
     return get_plan(conn, conn.last_insert_rowid())
@@ -230,7 +220,7 @@ def follow_up_plan(conn: apsw.Connection, plan_id: int, note: str, by: str, now:
     plan = get_plan(conn, plan_id)
     if plan.status == "closed":
         raise Conflict(f"improvement plan {plan_id} is closed: its follow-up is finished.")
-    line = f"{day or iso(now)[:10]} {by}: {_text(note, 'a follow-up', MAX_PLAN)}"
+    line = f"{day or iso(now)[:10]} {by}: {check_text(note, 'a follow-up', MAX_PLAN)}"
     notes = f"{plan.follow_up}\n{line}" if plan.follow_up else line
     conn.execute("UPDATE improvement_plans SET follow_up = ?, followed_by = ?, followed_at = ?, status = ?"
                  " WHERE id = ?", (notes, by, iso(now), "closed" if close else "open", plan_id))

@@ -14,6 +14,7 @@ import msgspec
 
 from appliance.clock import iso
 from appliance.errors import Conflict, InvalidInput, NotFound
+from appliance.store._rows import check_text, conditions
 from appliance.store.coaching import parse_day, parse_month
 from appliance.store.teams import require_team
 from appliance.teamwork.coaching_week import plan_month
@@ -104,13 +105,6 @@ class TrainingPlan(msgspec.Struct, frozen=True):
     sessions: tuple[Session, ...]  # held (or to be held) this month
 
 
-def _text(value: str | None, what: str, limit: int = MAX_TEXT) -> str:
-    value = (value or "").strip()
-    if not value or len(value) > limit:
-        raise InvalidInput(f"{what} needs text, at most {limit} characters.")
-    return value
-
-
 def member_team(conn: apsw.Connection, agent_id: str) -> tuple[str, str | None]:
     """(team, squad) of an agent in a team."""
     row = conn.execute("SELECT team, squad FROM agents WHERE id = ?", (agent_id,)).fetchone()
@@ -137,19 +131,15 @@ def add_request(conn: apsw.Connection, agent_id: str, topic: str, why: str, toda
     team, _ = member_team(conn, agent_id)
     conn.execute("INSERT INTO training_requests (team, agent_id, topic, why, requested_on, plan_month, created_at)"
                  " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                 (team, agent_id, _text(topic, "a training topic", 200), _text(why, "why the training is needed"),
-                  today.isoformat(), plan_month(today), iso(now)))
+                 (team, agent_id, check_text(topic, "a training topic", 200),
+                  check_text(why, "why the training is needed", MAX_TEXT), today.isoformat(), plan_month(today), iso(now)))
     return list_requests(conn, request_id=conn.last_insert_rowid())[0]
 
 
 def list_requests(conn: apsw.Connection, *, team: str | None = None, agent_id: str | None = None,
                   month: str | None = None, request_id: int | None = None) -> list[Request]:
-    where, params = [], []
-    for clause, value in (("r.team = ?", team), ("r.agent_id = ?", agent_id), ("r.plan_month = ?", month),
-                          ("r.id = ?", request_id)):
-        if value is not None:
-            where.append(clause)
-            params.append(value)
+    where, params = conditions((("r.team = ?", team), ("r.agent_id = ?", agent_id), ("r.plan_month = ?", month),
+                               ("r.id = ?", request_id)))
     sql = f"SELECT {_REQUEST} FROM training_requests r JOIN agents a ON a.id = r.agent_id"
     if where:
         sql += " WHERE " + " AND ".join(where)
@@ -181,7 +171,8 @@ def add_session(conn: apsw.Connection, team: str, *, kind: str, trainer: str, da
         if found[0].session_id is not None:
             raise Conflict(f"training request {request_id} is already planned in session {found[0].session_id}.")
     conn.execute("INSERT INTO training_sessions (team, kind, trainer, day, topic, created_by, created_at)"
-                 " VALUES (?, ?, ?, ?, ?, ?, ?)", (team, kind, trainer, day, _text(topic, "the topic", 200), by, iso(now)))
+                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                 (team, kind, trainer, day, check_text(topic, "the topic", 200), by, iso(now)))
     session_id = conn.last_insert_rowid()
     conn.executemany("UPDATE training_requests SET session_id = ? WHERE id = ?", [(session_id, r) for r in requests])
     return get_session(conn, session_id)
@@ -243,8 +234,8 @@ def add_suggestion(conn: apsw.Connection, agent_id: str, title: str, text: str, 
     team, squad = member_team(conn, agent_id)
     conn.execute("INSERT INTO innovation_suggestions (team, agent_id, squad, title, text, submitted_at)"
                  " VALUES (?, ?, ?, ?, ?, ?)",
-                 (team, agent_id, squad, _text(title, "a suggestion's title", 200), _text(text, "the suggestion"),
-                  iso(now)))
+                 (team, agent_id, squad, check_text(title, "a suggestion's title", 200),
+                  check_text(text, "the suggestion", MAX_TEXT), iso(now)))
     return get_suggestion(conn, conn.last_insert_rowid())
 
 
@@ -260,12 +251,8 @@ def list_suggestions(conn: apsw.Connection, *, team: str | None = None, agent_id
                      suggestion_id: int | None = None) -> list[Suggestion]:
     if status is not None and status not in STATUSES:
         raise InvalidInput(f"{status!r} is not a suggestion status: use one of {', '.join(STATUSES)}.")
-    where, params = [], []
-    for clause, value in (("s.team = ?", team), ("s.agent_id = ?", agent_id), ("s.squad = ?", squad),
-                          ("s.status = ?", status), ("s.id = ?", suggestion_id)):
-        if value is not None:
-            where.append(clause)
-            params.append(value)
+    where, params = conditions((("s.team = ?", team), ("s.agent_id = ?", agent_id), ("s.squad = ?", squad),
+                               ("s.status = ?", status), ("s.id = ?", suggestion_id)))
     sql = f"SELECT {_SUGGESTION} FROM innovation_suggestions s JOIN agents a ON a.id = s.agent_id"
     if where:
         sql += " WHERE " + " AND ".join(where)

@@ -4,7 +4,6 @@ the desktop's page, and one error shape for every failure. Who may do what: `aut
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import AsyncGenerator
 from typing import Any
 
@@ -21,7 +20,6 @@ from appliance.acd.distributor import AgentState
 from appliance.clock import iso
 from appliance.errors import BranchlineError, InvalidInput
 from appliance.resources import web_dir
-from appliance.store.audit import audit
 from appliance.store.records import CallRecord, get_call, list_calls
 from appliance.store.users import Account
 from appliance.web.auth import PUBLIC_PATHS, SessionAuth, at_least, may_see_agent, visible_agents
@@ -62,7 +60,7 @@ def _acted(request: Request, services: Services, action: str, agent_id: str, **d
     user: Account = request.user
     if user.agent_id != agent_id:
         with services.conn:
-            audit(services.conn, time.time(), action, actor=user.username, target=agent_id, source="web", **details)
+            services.audit(user, action, agent_id, **details)
     services.notify()
 
 

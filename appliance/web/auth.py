@@ -36,6 +36,7 @@ __all__ = (
     "at_least",
     "linked_to_agent",
     "may_see_agent",
+    "require_member",
 )
 
 SESSION_COOKIE = "branchline_session"
@@ -148,6 +149,13 @@ def require_leads(user: Account, team: str | None, what: str) -> None:
         whose = f"team {team}" if team else "the agent's team"
         raise PermissionDeniedException(f"only the team leader of {whose} (or a supervisor) may {what}; "
                                         f"you lead {user.team or 'no team'}.")
+
+
+def require_member(user: Account, team: str, what: str) -> None:
+    """A team's members (its agents' users and its team leader) may read it; a supervisor and an
+    admin may read every team."""
+    if role_rank(user.role) < role_rank("supervisor") and user.team != team:
+        raise PermissionDeniedException(f"you may {what} of your own team only ({user.team or 'none'}).")
 
 
 def visible_agents(account: Account, config: BranchConfig) -> set[str] | None:

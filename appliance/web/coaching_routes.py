@@ -22,9 +22,8 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from appliance.errors import InvalidInput
 from appliance.store import coaching, training
-from appliance.store.audit import audit
 from appliance.store.users import Account, role_rank
-from appliance.web.auth import at_least, leads, linked_to_agent, require_leads
+from appliance.web.auth import at_least, leads, linked_to_agent, require_leads, require_member
 from appliance.web.services import Services
 
 __all__ = ("COACHING_ROUTES",)
@@ -76,10 +75,6 @@ class ReviewBody(msgspec.Struct, forbid_unknown_fields=True):
 
 
 # ---- who may do what ---------------------------------------------------------------------------------
-
-
-def _audit(services: Services, user: Account, action: str, target: str, **details: object) -> None:
-    audit(services.conn, time.time(), action, actor=user.username, target=target, source="web", **details)
 
 
 def _is_lead(user: Account) -> bool:
@@ -137,7 +132,7 @@ def add_coaching(request: Request, data: JSONBody[CoachingBody], services: Servi
         record = coaching.add_record(services.conn, data.agent_id, user.username, day=data.day or today.isoformat(),
                                      today=today, keep=data.keep, improve=data.improve, actions=data.actions,
                                      follow_up_on=data.follow_up_on, recordings=data.recordings, now=time.time())
-        _audit(services, user, "coaching_added", data.agent_id, record=record.id)
+        services.audit(user, "coaching_added", data.agent_id, record=record.id)
     return record
 
 
@@ -163,7 +158,7 @@ def coaching_outcome(request: Request, record_id: FromPath[int], data: JSONBody[
     require_leads(user, coaching.get_record(services.conn, record_id).team, "follow up this coaching record")
     with services.conn:
         record = coaching.set_outcome(services.conn, record_id, data.outcome, user.username, time.time())
-        _audit(services, user, "coaching_outcome", str(record_id))
+        services.audit(user, "coaching_outcome", str(record_id))
     return record
 
 
@@ -227,7 +222,7 @@ def add_request(request: Request, data: JSONBody[RequestBody], services: Service
     user: Account = request.user
     with services.conn:
         made = training.add_request(services.conn, user.agent_id, data.topic, data.why, date.today(), time.time())
-        _audit(services, user, "training_requested", user.agent_id, request=made.id)
+        services.audit(user, "training_requested", user.agent_id, request=made.id)
     return made
 
 
@@ -249,8 +244,7 @@ def list_sessions(request: Request, services: ServicesDep, team: FromQuery[str |
     team = team or user.team
     if team is None:
         raise InvalidInput("which team? Give ?team=NAME.")
-    if team != user.team and not leads(user, team):
-        raise PermissionDeniedException(f"you may see your own team's training sessions only ({user.team or 'none'}).")
+    require_member(user, team, "see the training sessions")
     return training.list_sessions(services.conn, team, month)
 
 
@@ -261,7 +255,7 @@ def add_session(request: Request, data: JSONBody[SessionBody], services: Service
     with services.conn:
         session = training.add_session(services.conn, data.team, kind=data.kind, trainer=data.trainer, day=data.day,
                                        topic=data.topic, requests=data.requests, by=user.username, now=time.time())
-        _audit(services, user, "training_session_added", data.team, session=session.id, kind=data.kind)
+        services.audit(user, "training_session_added", data.team, session=session.id, kind=data.kind)
     return session
 
 
@@ -278,7 +272,7 @@ def session_attendance(request: Request, session_id: FromPath[int], data: JSONBo
     with services.conn:
         for agent_id, present in [(a, True) for a in data.present] + [(a, False) for a in data.absent]:
             session = training.set_attendance(services.conn, session_id, agent_id, present)
-        _audit(services, user, "training_attendance", str(session_id), present=data.present, absent=data.absent)
+        services.audit(user, "training_attendance", str(session_id), present=data.present, absent=data.absent)
     return session
 
 
@@ -317,7 +311,7 @@ def add_suggestion(request: Request, data: JSONBody[SuggestionBody], services: S
     user: Account = request.user
     with services.conn:
         made = training.add_suggestion(services.conn, user.agent_id, data.title, data.text, time.time())
-        _audit(services, user, "suggestion_added", user.agent_id, suggestion=made.id)
+        services.audit(user, "suggestion_added", user.agent_id, suggestion=made.id)
     return made
 
 
@@ -335,7 +329,7 @@ def review_suggestion(request: Request, suggestion_id: FromPath[int], data: JSON
     with services.conn:
         reviewed = training.review_suggestion(services.conn, suggestion_id, data.status, data.note, user.username,
                                               time.time())
-        _audit(services, user, "suggestion_reviewed", str(suggestion_id), status=data.status)
+        services.audit(user, "suggestion_reviewed", str(suggestion_id), status=data.status)
     return reviewed
 
 

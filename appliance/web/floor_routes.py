@@ -16,7 +16,6 @@ from litestar.params import FromPath, JSONBody
 
 from appliance.core.conversations import Conversation, Supervision
 from appliance.errors import InvalidInput, NotFound
-from appliance.store.audit import audit
 from appliance.store.users import Account
 from appliance.web.auth import at_least, may_see_agent
 from appliance.web.services import Services
@@ -107,8 +106,7 @@ def _own_seat(services: Services, user: Account) -> str | None:
 
 
 def _audit(services: Services, user: Account, action: str, conversation: Conversation, **details: object) -> None:
-    audit(services.conn, time.time(), action, actor=user.username, target=conversation.agent_id, source="web",
-          call=conversation.call_id, **details)
+    services.audit(user, action, conversation.agent_id, call=conversation.call_id, **details)
 
 
 def _view(call_id: str, supervision: Supervision, services: Services) -> MonitorView:

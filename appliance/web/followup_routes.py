@@ -20,9 +20,8 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from appliance.errors import InvalidInput
 from appliance.store import complaints, targets
-from appliance.store.audit import audit
-from appliance.store.users import Account, role_rank
-from appliance.web.auth import at_least, linked_to_agent, may_see_agent, require_leads, visible_agents
+from appliance.store.users import Account
+from appliance.web.auth import at_least, linked_to_agent, may_see_agent, require_leads, require_member, visible_agents
 from appliance.web.services import Services
 
 __all__ = ("FOLLOWUP_ROUTES",)
@@ -59,10 +58,6 @@ class DecisionBody(msgspec.Struct, forbid_unknown_fields=True):
 
 
 
-def _audit(services: Services, user: Account, action: str, target: str, **details: object) -> None:
-    audit(services.conn, time.time(), action, actor=user.username, target=target, source="web", **details)
-
-
 def _local_day(now: float) -> str:
     return time.strftime("%Y-%m-%d", time.localtime(now))
 
@@ -78,8 +73,8 @@ def list_flags(request: Request, services: ServicesDep, team: FromQuery[str | No
     config = services.switchboard.config
     if agent is not None and not may_see_agent(user, agent, config):
         raise PermissionDeniedException(f"you may not see the flags of agent {agent!r}.")
-    if team is not None and role_rank(user.role) < role_rank("supervisor") and team != user.team:
-        raise PermissionDeniedException(f"you may see the flags of your own team only ({user.team or 'none'}).")
+    if team is not None:
+        require_member(user, team, "see the flags")
     return targets.list_flags(services.conn, team=team, agent_id=agent, agents=visible_agents(user, config))
 
 
@@ -118,8 +113,7 @@ def list_targets(request: Request, services: ServicesDep, team: FromQuery[str | 
     team = team or user.team
     if team is None:
         raise InvalidInput("which team? Give ?team=NAME.")
-    if role_rank(user.role) < role_rank("supervisor") and team != user.team:
-        raise PermissionDeniedException(f"you may see the targets of your own team only ({user.team or 'none'}).")
+    require_member(user, team, "see the targets")
     return targets.team_targets(services.conn, team)
 
 
@@ -130,7 +124,7 @@ def set_target(request: Request, team: FromPath[str], kpi: FromPath[str], data: 
     require_leads(user, team, "set its targets")
     with services.conn:
         target = targets.set_target(services.conn, team, kpi, data.target)
-        _audit(services, user, "target_set", team, kpi=kpi, value=target.target)
+        services.audit(user, "target_set", team, kpi=kpi, value=target.target)
     return target
 
 
@@ -146,7 +140,7 @@ def add_complaint(request: Request, data: JSONBody[ComplaintBody], services: Ser
     with services.conn:
         added = complaints.add_complaint(services.conn, data.call_id, data.category, data.description, user.username,
                                          time.time())
-        _audit(services, user, "complaint_added", data.call_id, complaint=added.id, category=added.category)
+        services.audit(user, "complaint_added", data.call_id, complaint=added.id, category=added.category)
     return added
 
 
@@ -159,7 +153,7 @@ def decide_complaint(request: Request, complaint_id: FromPath[int], data: JSONBo
     with services.conn:
         decided = complaints.decide_complaint(services.conn, complaint_id, data.substantiated, data.note,
                                               user.username, time.time())
-        _audit(services, user, "complaint_decided", str(complaint_id), substantiated=data.substantiated)
+        services.audit(user, "complaint_decided", str(complaint_id), substantiated=data.substantiated)
     return decided
 
 

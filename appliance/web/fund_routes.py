@@ -18,11 +18,9 @@ from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromPath, JSONBody
 
 from appliance.store import fund, recognition
-from appliance.store.audit import audit
 from appliance.store.users import Account
 from appliance.teamwork.fund_rules import Entry, FundSettings, Statement, parse_amount, statement_csv
-from appliance.web.auth import at_least, leads, require_leads
-from appliance.web.recognition_routes import require_member
+from appliance.web.auth import at_least, leads, require_leads, require_member
 from appliance.web.services import Services
 
 __all__ = ("FUND_ROUTES",)
@@ -85,15 +83,11 @@ def _require_keeper(services: Services, user: Account, team: str) -> None:
                                         f"movements.")
 
 
-def _audit(services: Services, user: Account, action: str, target: str, **details: object) -> None:
-    audit(services.conn, time.time(), action, actor=user.username, target=target, source="web", **details)
-
-
 @get("/api/v1/teams/{team:str}/fund", sync_to_thread=False)
 def show_fund(request: Request, team: FromPath[str], services: ServicesDep) -> FundView:
     """The statement with the balance, the rules, and whether the user may record."""
     user: Account = request.user
-    require_member(user, team, "see its fund")
+    require_member(user, team, "see the fund")
     conn = services.conn
     members = tuple(map(tuple, conn.execute("SELECT id, name FROM agents WHERE team = ? ORDER BY id", (team,))))
     return FundView(fund.fund_statement(conn, team), recognition.team_rules(conn, team).fund,
@@ -103,7 +97,7 @@ def show_fund(request: Request, team: FromPath[str], services: ServicesDep) -> F
 
 @get("/api/v1/teams/{team:str}/fund/statement.csv", sync_to_thread=False)
 def statement_download(request: Request, team: FromPath[str], services: ServicesDep) -> Response[str]:
-    require_member(request.user, team, "see its fund")
+    require_member(request.user, team, "see the fund")
     body = statement_csv(fund.fund_statement(services.conn, team))
     return Response(body, media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="fund-{team}.csv"'})
@@ -118,7 +112,7 @@ def add_contribution(request: Request, team: FromPath[str], data: JSONBody[Contr
     with services.conn:
         entry = fund.add_contribution(services.conn, team, data.member, user.username, time.time(), amount_fen=fen,
                                       month=data.month)
-        _audit(services, user, "fund_contribution", team, entry=entry.id, member=data.member)
+        services.audit(user, "fund_contribution", team, entry=entry.id, member=data.member)
     return entry
 
 
@@ -129,7 +123,7 @@ def collect(request: Request, team: FromPath[str], data: JSONBody[CollectBody], 
     _require_keeper(services, user, team)
     with services.conn:
         entries = fund.collect_month(services.conn, team, data.month, user.username, time.time())
-        _audit(services, user, "fund_collected", team, month=data.month, entries=len(entries))
+        services.audit(user, "fund_collected", team, month=data.month, entries=len(entries))
     return entries
 
 
@@ -139,7 +133,7 @@ def add_penalty(request: Request, team: FromPath[str], data: JSONBody[PenaltyBod
     _require_keeper(services, user, team)
     with services.conn:
         entry = fund.add_penalty(services.conn, team, data.member, data.rule, user.username, time.time(), data.note)
-        _audit(services, user, "fund_penalty", team, entry=entry.id, member=data.member, rule=data.rule)
+        services.audit(user, "fund_penalty", team, entry=entry.id, member=data.member, rule=data.rule)
     return entry
 
 
@@ -150,7 +144,7 @@ def add_spending(request: Request, team: FromPath[str], data: JSONBody[SpendingB
     fen = parse_amount(data.amount)
     with services.conn:
         entry = fund.add_spending(services.conn, team, fen, data.description, data.receipt, user.username, time.time())
-        _audit(services, user, "fund_spending", team, entry=entry.id, amount_fen=fen)
+        services.audit(user, "fund_spending", team, entry=entry.id, amount_fen=fen)
     return entry
 
 
@@ -161,7 +155,7 @@ def reverse(request: Request, entry_id: FromPath[int], data: JSONBody[ReverseBod
     _require_keeper(services, user, fund.get_entry(services.conn, entry_id).team)
     with services.conn:
         entry = fund.reverse_entry(services.conn, entry_id, data.reason, user.username, time.time())
-        _audit(services, user, "fund_reversal", str(entry_id), entry=entry.id)
+        services.audit(user, "fund_reversal", str(entry_id), entry=entry.id)
     return entry
 
 
@@ -173,7 +167,7 @@ def set_penalty_rule(request: Request, team: FromPath[str], name: FromPath[str],
     fen = parse_amount(data.amount, "the penalty")
     with services.conn:
         found = fund.set_penalty_rule(services.conn, team, name, fen)
-        _audit(services, request.user, "fund_rule_set", team, rule=name, amount_fen=fen)
+        services.audit(request.user, "fund_rule_set", team, rule=name, amount_fen=fen)
     return found
 
 
@@ -183,7 +177,7 @@ def remove_penalty_rule(request: Request, team: FromPath[str], name: FromPath[st
     require_leads(request.user, team, "remove its penalty rules")
     with services.conn:
         fund.remove_penalty_rule(services.conn, team, name)
-        _audit(services, request.user, "fund_rule_removed", team, rule=name)
+        services.audit(request.user, "fund_rule_removed", team, rule=name)
 
 
 FUND_ROUTES = (show_fund, statement_download, add_contribution, collect, add_penalty, add_spending, reverse,

@@ -22,11 +22,10 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from appliance.errors import InvalidInput
 from appliance.store import huddles, meetings
-from appliance.store.audit import audit
 from appliance.store.complaints import parse_month
 from appliance.store.roster import parse_day
 from appliance.store.users import Account
-from appliance.web.auth import at_least, leads, linked_to_agent, require_leads
+from appliance.web.auth import at_least, leads, linked_to_agent, require_leads, require_member
 from appliance.web.services import Services
 
 __all__ = ("HUDDLE_ROUTES",)
@@ -98,16 +97,6 @@ class PlanBody(msgspec.Struct, forbid_unknown_fields=True):
 # ---- who may do what ---------------------------------------------------------------------------------
 
 
-def _require_member(user: Account, team: str, what: str) -> None:
-    """The team's members (and whoever leads it) may read it."""
-    if user.team != team and not leads(user, team):
-        raise PermissionDeniedException(f"you may {what} of your own team only ({user.team or 'none'}).")
-
-
-def _audit(services: Services, user: Account, action: str, target: str, **details: object) -> None:
-    audit(services.conn, time.time(), action, actor=user.username, target=target, source="web", **details)
-
-
 def _today() -> str:
     return date.today().isoformat()
 
@@ -120,7 +109,7 @@ def list_huddles(request: Request, team: FromPath[str], services: ServicesDep,
                  from_day: Annotated[str | None, QueryParameter(name="from")] = None,
                  to_day: Annotated[str | None, QueryParameter(name="to")] = None) -> list[huddles.HuddleSummary]:
     """The team's huddles on record, latest first (default: the last 30 days)."""
-    _require_member(request.user, team, "see the huddles")
+    require_member(request.user, team, "see the huddles")
     last = to_day or _today()
     first = from_day or (date.fromisoformat(parse_day(last)) - timedelta(days=LIST_DAYS)).isoformat()
     return huddles.list_huddles(services.conn, team, first, last)
@@ -128,7 +117,7 @@ def list_huddles(request: Request, team: FromPath[str], services: ServicesDep,
 
 @get("/api/v1/huddles/{team:str}/settings", sync_to_thread=False)
 def show_settings(request: Request, team: FromPath[str], services: ServicesDep) -> huddles.HuddleSettings:
-    _require_member(request.user, team, "see the huddle settings")
+    require_member(request.user, team, "see the huddle settings")
     return huddles.get_settings(services.conn, team)
 
 
@@ -139,14 +128,14 @@ def change_settings(request: Request, team: FromPath[str], data: JSONBody[Settin
     changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not None}
     with services.conn:
         settings = huddles.change_settings(services.conn, team, **changes)
-        _audit(services, request.user, "huddle_settings", team, **changes)
+        services.audit(request.user, "huddle_settings", team, **changes)
     return settings
 
 
 @get("/api/v1/huddles/{team:str}/days/{day:str}", sync_to_thread=False)
 def show_huddle(request: Request, team: FromPath[str], day: FromPath[str], services: ServicesDep) -> huddles.Huddle:
     """A day's huddle: time, host, attendees, agenda, attendance, acknowledgements, debrief."""
-    _require_member(request.user, team, "see the huddles")
+    require_member(request.user, team, "see the huddles")
     return huddles.get_huddle(services.conn, team, day)
 
 
@@ -156,14 +145,14 @@ def save_agenda(request: Request, team: FromPath[str], day: FromPath[str], data:
     """The team leader or the day's host prepares the draft agenda (fields left out stay)."""
     user: Account = request.user
     if not leads(user, team):
-        _require_member(user, team, "prepare the huddles")
+        require_member(user, team, "prepare the huddles")
         if user.agent_id is None or huddles.get_huddle(services.conn, team, day).host != user.agent_id:
             raise PermissionDeniedException("only the day's host and the team leader prepare the huddle's agenda.")
     cases = None if data.hard_cases is None else [huddles.HardCase(c.title, c.steps) for c in data.hard_cases]
     with services.conn:
         found = huddles.save_agenda(services.conn, team, day, user.username, time.time(), points=data.points,
                                     hard_cases=cases, opener=data.opener, notes=data.notes)
-        _audit(services, user, "huddle_planned", team, day=found.day)
+        services.audit(user, "huddle_planned", team, day=found.day)
     return found
 
 
@@ -173,7 +162,7 @@ def set_host(request: Request, team: FromPath[str], day: FromPath[str], data: JS
     require_leads(request.user, team, "change its huddle's host")
     with services.conn:
         found = huddles.set_host(services.conn, team, day, data.agent_id, data.reason, request.user.username, time.time())
-        _audit(services, request.user, "huddle_host", team, day=found.day, agent=data.agent_id, reason=data.reason)
+        services.audit(request.user, "huddle_host", team, day=found.day, agent=data.agent_id, reason=data.reason)
     return found
 
 
@@ -184,7 +173,7 @@ def take_attendance(request: Request, team: FromPath[str], day: FromPath[str], s
     require_leads(request.user, team, "take its huddle's attendance")
     with services.conn:
         found = huddles.take_attendance(services.conn, team, day, time.time())
-        _audit(services, request.user, "huddle_attendance", team, day=found.day)
+        services.audit(request.user, "huddle_attendance", team, day=found.day)
     return found
 
 
@@ -196,7 +185,7 @@ def correct_attendance(request: Request, team: FromPath[str], day: FromPath[str]
     with services.conn:
         found = huddles.correct_attendance(services.conn, team, day, agent_id, data.status, data.late_minutes,
                                            data.reason, request.user.username, time.time())
-        _audit(services, request.user, "huddle_attendance_corrected", agent_id, team=team, day=found.day,
+        services.audit(request.user, "huddle_attendance_corrected", agent_id, team=team, day=found.day,
                status=data.status, late_minutes=data.late_minutes, reason=data.reason)
     return found
 
@@ -208,7 +197,7 @@ def publish(request: Request, team: FromPath[str], day: FromPath[str], services:
     require_leads(request.user, team, "publish its huddle's notes")
     with services.conn:
         found = huddles.publish(services.conn, team, day, request.user.username, time.time())
-        _audit(services, request.user, "huddle_published", team, day=found.day, notice=found.notice_id)
+        services.audit(request.user, "huddle_published", team, day=found.day, notice=found.notice_id)
     services.notify()
     return found
 
@@ -220,7 +209,7 @@ def save_debrief(request: Request, team: FromPath[str], day: FromPath[str], data
     with services.conn:
         found = huddles.save_debrief(services.conn, team, day, request.user.username, time.time(),
                                      good_calls=data.good_calls, praise=data.praise, light=data.light)
-        _audit(services, request.user, "huddle_debrief", team, day=found.day)
+        services.audit(request.user, "huddle_debrief", team, day=found.day)
     return found
 
 
@@ -239,7 +228,7 @@ def list_meetings(request: Request, services: ServicesDep, team: FromQuery[str |
                   month: FromQuery[str | None] = None) -> list[meetings.Meeting]:
     """The team's monthly meetings, latest first: members their own team's."""
     team = _team(request.user, team)
-    _require_member(request.user, team, "see the meetings")
+    require_member(request.user, team, "see the meetings")
     return meetings.list_meetings(services.conn, team, month)
 
 
@@ -251,7 +240,7 @@ def announce_meeting(request: Request, data: JSONBody[MeetingBody], services: Se
     with services.conn:
         found = meetings.announce(services.conn, team, data.day, data.starts, data.focus, request.user.username,
                                   time.time())
-        _audit(services, request.user, "meeting_announced", team, day=found.day, meeting=found.id)
+        services.audit(request.user, "meeting_announced", team, day=found.day, meeting=found.id)
     services.notify()
     return found
 
@@ -263,7 +252,7 @@ def publish_minutes(request: Request, meeting_id: FromPath[int], data: JSONBody[
     require_leads(request.user, meetings.get_meeting(services.conn, meeting_id).team, "publish its minutes")
     with services.conn:
         found = meetings.publish_minutes(services.conn, meeting_id, data.minutes, request.user.username, time.time())
-        _audit(services, request.user, "meeting_minutes", str(meeting_id), team=found.team)
+        services.audit(request.user, "meeting_minutes", str(meeting_id), team=found.team)
     services.notify()
     return found
 

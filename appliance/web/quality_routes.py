@@ -26,7 +26,6 @@ from litestar.response import File, Stream
 from appliance.errors import BranchlineError, Conflict, NotFound
 from appliance.quality.scorecard import Answer
 from appliance.store import quality
-from appliance.store.audit import audit
 from appliance.store.recording_search import RecordingFilter, RecordingView, recording_view, search_recordings
 from appliance.store.recordings import get_recording
 from appliance.store.users import Account
@@ -160,9 +159,8 @@ def recording_audio(request: Request, recording_id: FromPath[int], services: Ser
         return Response(ErrorBody(exc.error_id, exc.message, exc.details), status_code=exc.status,
                         headers={"Content-Range": f"bytes */{size}"})
     with services.conn:
-        audit(services.conn, time.time(), "recording_played", actor=request.user.username, target=str(recording_id),
-              source="web", recording=recording_id, agent_id=view.agent_id,
-              range=None if wanted is None else f"{wanted[0]}-{wanted[1]}")
+        services.audit(request.user, "recording_played", str(recording_id), recording=recording_id,
+                       agent_id=view.agent_id, range=None if wanted is None else f"{wanted[0]}-{wanted[1]}")
     if wanted is None:
         return File(path, media_type=AUDIO_TYPE, content_disposition_type="inline",
                     filename=f"recording-{recording_id}.wav", headers={"Accept-Ranges": "bytes"})

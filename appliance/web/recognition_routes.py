@@ -22,12 +22,11 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from appliance.errors import InvalidInput
 from appliance.store import activities, recognition
-from appliance.store.audit import audit
-from appliance.store.users import Account, role_rank
-from appliance.web.auth import at_least, leads, linked_to_agent, require_leads
+from appliance.store.users import Account
+from appliance.web.auth import at_least, leads, linked_to_agent, require_leads, require_member
 from appliance.web.services import Services
 
-__all__ = ("RECOGNITION_ROUTES", "require_member")
+__all__ = ("RECOGNITION_ROUTES",)
 
 ServicesDep = NamedDependency[Services]
 
@@ -78,12 +77,6 @@ class MyRoles(msgspec.Struct, frozen=True):
 # ---- who may do what ---------------------------------------------------------------------------------
 
 
-def require_member(user: Account, team: str, what: str) -> None:
-    """Members of the team (and supervisors and admins) only."""
-    if role_rank(user.role) < role_rank("supervisor") and user.team != team:
-        raise PermissionDeniedException(f"only members of team {team} may {what}; you are in {user.team or 'no team'}.")
-
-
 def _require_officer(services: Services, user: Account, team: str, what: str) -> None:
     """The team leader, or the team's activity officer."""
     if leads(user, team):
@@ -91,10 +84,6 @@ def _require_officer(services: Services, user: Account, team: str, what: str) ->
     if user.team == team and recognition.holds_role(services.conn, team, user.agent_id, "activity_officer"):
         return
     raise PermissionDeniedException(f"only the team leader or the activity officer of team {team} may {what}.")
-
-
-def _audit(services: Services, user: Account, action: str, target: str, **details: object) -> None:
-    audit(services.conn, time.time(), action, actor=user.username, target=target, source="web", **details)
 
 
 def _this_month() -> str:
@@ -106,7 +95,7 @@ def _this_month() -> str:
 
 @get("/api/v1/teams/{team:str}/recognition/rules", sync_to_thread=False)
 def show_rules(request: Request, team: FromPath[str], services: ServicesDep) -> recognition.TeamRules:
-    require_member(request.user, team, "see its rules")
+    require_member(request.user, team, "see the recognition rules")
     return recognition.team_rules(services.conn, team)
 
 
@@ -118,7 +107,7 @@ def set_rules(request: Request, team: FromPath[str], data: JSONBody[RulesBody],
     changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not None}
     with services.conn:
         found = recognition.set_rules(services.conn, team, **changes)
-        _audit(services, request.user, "recognition_rules_set", team, **changes)
+        services.audit(request.user, "recognition_rules_set", team, **changes)
     return found
 
 
@@ -139,7 +128,7 @@ def publish(request: Request, team: FromPath[str], data: JSONBody[PublishBody],
     require_leads(user, team, "publish its results")
     with services.conn:
         found = recognition.publish(services.conn, team, data.month, user.username, time.time(), replace=data.replace)
-        _audit(services, user, "recognition_published", team, month=found.month, replace=data.replace)
+        services.audit(user, "recognition_published", team, month=found.month, replace=data.replace)
     services.notify()
     return found
 
@@ -148,20 +137,20 @@ def publish(request: Request, team: FromPath[str], data: JSONBody[PublishBody],
 def show_published(request: Request, team: FromPath[str], services: ServicesDep,
                    month: FromQuery[str | None] = None) -> recognition.Results:
     """A published month as published (default: the latest); 404 when there is none."""
-    require_member(request.user, team, "see its results")
+    require_member(request.user, team, "see the recognition results")
     return recognition.published(services.conn, team, month)
 
 
 @get("/api/v1/teams/{team:str}/recognition/history", sync_to_thread=False)
 def history(request: Request, team: FromPath[str], services: ServicesDep) -> list[recognition.PublishedMonth]:
-    require_member(request.user, team, "see its results")
+    require_member(request.user, team, "see the recognition results")
     return recognition.published_months(services.conn, team)
 
 
 @get("/api/v1/teams/{team:str}/my-roles", sync_to_thread=False)
 def my_roles(request: Request, team: FromPath[str], services: ServicesDep) -> MyRoles:
     user: Account = request.user
-    require_member(user, team, "see its roles")
+    require_member(user, team, "see the roles")
     roles = tuple(r for r in ("trainer", "activity_officer", "fund_keeper")
                   if user.team == team and recognition.holds_role(services.conn, team, user.agent_id, r))
     return MyRoles(team, roles, leads(user, team))
@@ -174,7 +163,7 @@ def my_roles(request: Request, team: FromPath[str], services: ServicesDep) -> My
 def ballot(request: Request, team: FromPath[str], services: ServicesDep,
            month: FromQuery[str | None] = None) -> recognition.TrainerBallot:
     """The team's trainers and the user's own vote of the month (default: this month)."""
-    require_member(request.user, team, "see its best-trainer vote")
+    require_member(request.user, team, "see the best-trainer vote")
     return recognition.trainer_ballot(services.conn, team, month or _this_month(), request.user.agent_id)
 
 
@@ -183,7 +172,7 @@ def cast_vote(request: Request, team: FromPath[str], data: JSONBody[VoteBody],
               services: ServicesDep) -> recognition.TrainerBallot:
     """A member's one vote of this month for one of the team's trainers (again: replaces it)."""
     user: Account = request.user
-    require_member(user, team, "vote for its best trainer")
+    require_member(user, team, "vote for the best trainer")
     with services.conn:
         return recognition.vote(services.conn, team, _this_month(), user.agent_id, data.trainer, time.time())
 
@@ -196,7 +185,7 @@ def nominate(request: Request, team: FromPath[str], month: FromPath[str], data: 
     require_leads(user, team, "give its contribution award")
     with services.conn:
         found = recognition.nominate(services.conn, team, month, data.agent_id, data.reason, user.username, time.time())
-        _audit(services, user, "contribution_nominated", team, month=month, agent=data.agent_id)
+        services.audit(user, "contribution_nominated", team, month=month, agent=data.agent_id)
     return found
 
 
@@ -211,7 +200,7 @@ def list_activities(
     from_day: Annotated[str | None, QueryParameter(name="from")] = None,
     to_day: Annotated[str | None, QueryParameter(name="to")] = None,
 ) -> list[activities.Activity]:
-    require_member(request.user, team, "see its activities")
+    require_member(request.user, team, "see the activities")
     return activities.list_activities(services.conn, team, first=from_day, last=to_day)
 
 
@@ -223,7 +212,7 @@ def add_activity(request: Request, team: FromPath[str], data: JSONBody[ActivityB
     with services.conn:
         added = activities.add_activity(services.conn, team, data.title, data.day, data.place, user.username,
                                         time.time(), data.notes)
-        _audit(services, user, "activity_added", team, activity=added.id, title=added.title, day=added.day)
+        services.audit(user, "activity_added", team, activity=added.id, title=added.title, day=added.day)
     return added
 
 
@@ -235,7 +224,7 @@ def record_attendance(request: Request, activity_id: FromPath[int], agent_id: Fr
     with services.conn:
         found = activities.record_attendance(services.conn, activity_id, agent_id, data.status, user.username,
                                              time.time())
-        _audit(services, user, "activity_attendance", str(activity_id), agent=agent_id, status=data.status)
+        services.audit(user, "activity_attendance", str(activity_id), agent=agent_id, status=data.status)
     return found
 
 
@@ -245,7 +234,7 @@ def cancel_activity(request: Request, activity_id: FromPath[int], services: Serv
     _require_officer(services, user, activities.get_activity(services.conn, activity_id).team, "cancel activities")
     with services.conn:
         found = activities.cancel_activity(services.conn, activity_id)
-        _audit(services, user, "activity_cancelled", str(activity_id))
+        services.audit(user, "activity_cancelled", str(activity_id))
     return found
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,8 @@ from appliance.clock import now
 from appliance.core.switchboard import Switchboard
 from appliance.reports.queue_stats import without_clock
 from appliance.reports.service import QueueStatsService
+from appliance.store.audit import audit
+from appliance.store.users import Account
 from appliance.web.auth import SignInLimiter
 from appliance.web.desktop_view import DesktopViews
 from appliance.web.floor_view import FloorViews
@@ -42,6 +45,11 @@ class Services:
         self.desktops = ScreenHub(DesktopViews(self.conn, self.switchboard), now)
         self.floors = ScreenHub(FloorViews(self.conn, self.switchboard, self.queue_stats), now)
         self.sign_ins = SignInLimiter()
+
+    def audit(self, user: Account, action: str, target: str | None, **details: object) -> None:
+        """Record in the audit log a change the signed-in user made over the web (inside the change's
+        transaction, so that both are kept or neither)."""
+        audit(self.conn, time.time(), action, actor=user.username, target=target, source="web", **details)
 
     def notify(self) -> None:
         """Something may have changed (an engine event, a timer, a request): tell every live screen."""

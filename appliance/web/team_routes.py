@@ -18,9 +18,8 @@ from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from appliance.store import roster, swaps, team_org
-from appliance.store.audit import audit
 from appliance.store.users import Account, role_rank
-from appliance.web.auth import at_least, require_leads
+from appliance.web.auth import at_least, require_leads, require_member
 from appliance.web.services import Services
 
 __all__ = ("TEAM_ROUTES",)
@@ -50,10 +49,6 @@ def _team_of(services: Services, agent_id: str) -> str | None:
     return None if row is None else row[0]
 
 
-def _audit(services: Services, user: Account, action: str, target: str, **details: object) -> None:
-    audit(services.conn, time.time(), action, actor=user.username, target=target, source="web", **details)
-
-
 # ---- the team ----------------------------------------------------------------------------------------
 
 
@@ -81,8 +76,8 @@ def show_roster(
     last = to_day or (date.fromisoformat(first) + timedelta(days=DEFAULT_DAYS - 1)).isoformat()
     if role_rank(user.role) >= role_rank("supervisor"):
         return roster.roster_entries(services.conn, first, last, team)
-    if team not in (None, user.team):
-        raise PermissionDeniedException(f"you may see the roster of your own team only ({user.team or 'none'}).")
+    if team is not None:
+        require_member(user, team, "see the roster")
     if user.team is None:  # an agent in no team sees their own shifts
         return [e for e in roster.roster_entries(services.conn, first, last)
                 if user.agent_id is not None and user.agent_id in (e.agent_id, e.worked_by)]
@@ -96,7 +91,7 @@ def set_roster_day(request: Request, day: FromPath[str], agent_id: FromPath[str]
     require_leads(request.user, _team_of(services, agent_id), "change that agent's roster")
     with services.conn:
         roster.set_roster(services.conn, day, agent_id, data.shift)
-        _audit(services, request.user, "roster_set", agent_id, day=day, shift=data.shift)
+        services.audit(request.user, "roster_set", agent_id, day=day, shift=data.shift)
     day = roster.parse_day(day)
     return next(e for e in roster.roster_entries(services.conn, day, day) if e.agent_id == agent_id)
 
@@ -106,7 +101,7 @@ def clear_roster_day(request: Request, day: FromPath[str], agent_id: FromPath[st
     require_leads(request.user, _team_of(services, agent_id), "change that agent's roster")
     with services.conn:
         roster.clear_roster(services.conn, day, agent_id)
-        _audit(services, request.user, "roster_cleared", agent_id, day=day)
+        services.audit(request.user, "roster_cleared", agent_id, day=day)
 
 
 # ---- swaps -------------------------------------------------------------------------------------------
@@ -135,7 +130,7 @@ def request_swap(request: Request, data: JSONBody[SwapBody], services: ServicesD
         require_leads(user, _team_of(services, data.from_agent), "request swaps for that agent")
     with services.conn:
         made = swaps.request_swap(services.conn, data.day, data.from_agent, data.to_agent, data.reason, time.time())
-        _audit(services, user, "swap_requested", data.from_agent, swap=made.id, day=made.day, to_agent=data.to_agent)
+        services.audit(user, "swap_requested", data.from_agent, swap=made.id, day=made.day, to_agent=data.to_agent)
     return made
 
 
@@ -144,7 +139,7 @@ def _decide(request: Request, services: Services, swap_id: int, approve: bool) -
     require_leads(user, swaps.get_swap(services.conn, swap_id).team, "decide this swap")
     with services.conn:
         decided = swaps.decide_swap(services.conn, swap_id, approve, user.username, time.time())
-        _audit(services, user, f"swap_{decided.status}", str(swap_id), day=decided.day,
+        services.audit(user, f"swap_{decided.status}", str(swap_id), day=decided.day,
                from_agent=decided.from_agent, to_agent=decided.to_agent)
     return decided
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
 
 import pytest
 
 from appliance.resources import migrations_dir
 from appliance.store.database import connect
 from appliance.store.migrations import migrate
-from tests.support.branch import BRANCHLINE, Branch
+from tests.support.branch import Branch, cli_json, help_of
 
 NEW_COMMANDS = [
     ["trunk", "set"], ["queue", "set"], ["queue", "penalty-rules"], ["queue", "show"],
@@ -36,15 +34,9 @@ def branch(tmp_path) -> Branch:
     return b
 
 
-def cli_json(branch: Branch, *args: str):
-    return json.loads(branch.cli(*args, "--json").stdout)
-
-
 @pytest.mark.parametrize("command", NEW_COMMANDS, ids=" ".join)
 def test_every_acd_command_has_help_with_an_example(command):
-    result = subprocess.run([*BRANCHLINE, *command, "--help"], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert "Example" in result.stdout
+    assert "Example" in help_of(*command)
 
 
 def test_queue_add_takes_every_acd_setting_and_list_shows_the_strategy(branch):

@@ -3,14 +3,11 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-
 import pytest
 
 from appliance.store.database import connect
 from appliance.store.recordings import add_recording, finish_recording
-from tests.support.branch import BRANCHLINE, Branch
+from tests.support.branch import Branch, cli_json, help_of
 from tests.support.desktop import add_user
 
 COMMANDS = [
@@ -45,10 +42,6 @@ def branch(tmp_path) -> Branch:
     return b
 
 
-def cli_json(branch: Branch, *args: str):
-    return json.loads(branch.cli(*args, "--json").stdout)
-
-
 def talk(branch: Branch, agent: str, day: str, *more: str, check: bool = True, leader: str = "grace"):
     return branch.cli("coaching", "add", agent, "--leader", leader, "--day", day, "--keep", "Warm greeting",
                       "--improve", "Read the card number back", "--actions", "Listen to 3 calls together",
@@ -57,9 +50,8 @@ def talk(branch: Branch, agent: str, day: str, *more: str, check: bool = True, l
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
 def test_every_command_has_help_with_an_example(command):
-    result = subprocess.run([*BRANCHLINE, *command, "--help"], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert "Usage:" in result.stdout and ("Example:" in result.stdout or len(command) == 1)
+    text = help_of(*command)
+    assert "Usage:" in text and ("Example:" in text or len(command) == 1)
 
 
 def test_a_talk_is_recorded_with_the_agents_recording_shown_listed_and_followed_up(branch):

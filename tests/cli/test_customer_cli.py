@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.branch import BRANCHLINE, Branch, free_port, wait_until
+from tests.support.branch import BRANCHLINE, Branch, cli_json, free_port, help_of, wait_until
 
 HEADER = "ref,name,phones,tier,language,account_manager\n"
 COMMANDS = [
@@ -50,19 +50,13 @@ def write(path: Path, body: str, *, header: str = HEADER, encoding: str = "utf-8
     return str(path)
 
 
-def cli_json(branch: Branch, *args: str):
-    return json.loads(branch.cli(*args, "--json").stdout)
-
-
 def refs(branch: Branch, *args: str) -> list[str]:
     return [c["ref"] for c in cli_json(branch, "customer", "list", *args)]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
 def test_every_customer_command_has_help_with_an_example(command):
-    result = subprocess.run([*BRANCHLINE, *command, "--help"], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert "Example" in result.stdout
+    assert "Example" in help_of(*command)
 
 
 # ---- import --------------------------------------------------------------------------------------------

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
 import time
 from datetime import date, timedelta
 
@@ -13,7 +11,7 @@ import pytest
 from appliance.clock import iso
 from appliance.store.database import connect
 from appliance.store.records import CallRecord, save_call
-from tests.support.branch import BRANCHLINE, Branch
+from tests.support.branch import Branch, cli_json, help_of
 
 COMMANDS = [
     ["team", "target"], ["team", "targets"], ["team", "flags"],
@@ -34,10 +32,6 @@ def branch(tmp_path) -> Branch:
     return b
 
 
-def cli_json(branch: Branch, *args: str):
-    return json.loads(branch.cli(*args, "--json").stdout)
-
-
 def days_ago(n: int) -> str:
     return (date.today() - timedelta(days=n)).isoformat()
 
@@ -53,9 +47,8 @@ def calls_taken(branch: Branch, *calls: tuple[str, str | None]) -> None:
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
 def test_every_command_has_help_with_an_example(command):
-    result = subprocess.run([*BRANCHLINE, *command, "--help"], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert "Usage:" in result.stdout and ("Example:" in result.stdout or len(command) == 1)
+    text = help_of(*command)
+    assert "Usage:" in text and ("Example:" in text or len(command) == 1)
 
 
 def test_a_team_sets_lists_and_drops_targets_and_each_change_is_audited(branch):

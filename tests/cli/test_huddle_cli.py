@@ -3,8 +3,6 @@ the `huddle` and `meeting` commands (docs/teams.md, "Huddles and meetings")."""
 
 from __future__ import annotations
 
-import json
-import subprocess
 import time
 from datetime import date, datetime, timedelta
 
@@ -13,7 +11,7 @@ import pytest
 from appliance.store.database import connect
 from appliance.store.records import append_event
 from appliance.teamwork.attendance import earliest_meeting_day
-from tests.support.branch import BRANCHLINE, Branch
+from tests.support.branch import Branch, cli_json, help_of
 
 COMMANDS = [
     ["huddle"], ["huddle", "settings"], ["huddle", "plan"], ["huddle", "host"], ["huddle", "show"],
@@ -39,10 +37,6 @@ def branch(tmp_path) -> Branch:
     return b
 
 
-def cli_json(branch: Branch, *args: str):
-    return json.loads(branch.cli(*args, "--json").stdout)
-
-
 def signs_in(branch: Branch, agent: str, clock: str) -> None:
     moment = time.mktime(datetime.strptime(f"{YESTERDAY} {clock}", "%Y-%m-%d %H:%M:%S").timetuple())
     conn = connect(branch.data / "branchline.db")
@@ -53,9 +47,8 @@ def signs_in(branch: Branch, agent: str, clock: str) -> None:
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
 def test_every_command_has_help_with_an_example(command):
-    result = subprocess.run([*BRANCHLINE, *command, "--help"], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert "Usage:" in result.stdout and ("Example:" in result.stdout or len(command) == 1)
+    text = help_of(*command)
+    assert "Usage:" in text and ("Example:" in text or len(command) == 1)
 
 
 def test_a_team_leader_plans_takes_attendance_corrects_and_publishes_a_huddle(branch):

@@ -3,8 +3,6 @@ admin runs it; recording rows are written with the store, as the switchboard wri
 
 from __future__ import annotations
 
-import json
-import subprocess
 import time
 
 import pytest
@@ -12,7 +10,7 @@ import pytest
 from appliance.clock import iso
 from appliance.store.database import connect
 from appliance.store.recordings import add_recording, finish_recording
-from tests.support.branch import BRANCHLINE, Branch
+from tests.support.branch import Branch, cli_json, help_of
 
 COMMANDS = [
     ["recordings"], ["recordings", "policy"], ["recordings", "settings"], ["recordings", "list"],
@@ -48,10 +46,6 @@ def branch(tmp_path) -> Branch:
     return b
 
 
-def cli_json(branch: Branch, *args: str):
-    return json.loads(branch.cli(*args, "--json").stdout)
-
-
 def audited(branch: Branch, action: str) -> list[dict]:
     return cli_json(branch, "audit", "--action", action)
 
@@ -77,11 +71,10 @@ def add_recordings(branch: Branch, ages_in_days: list[float], size: int = 32044)
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
 def test_every_quality_command_has_help_with_an_example(command):
-    result = subprocess.run([*BRANCHLINE, *command, "--help"], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert "Usage:" in result.stdout
+    text = help_of(*command)
+    assert "Usage:" in text
     if len(command) > 1:
-        assert "Example:" in result.stdout
+        assert "Example:" in text
 
 
 def test_init_starts_the_branch_with_the_bilingual_standard_scorecard(branch):

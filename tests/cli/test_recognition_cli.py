@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import subprocess
 import time
 from datetime import date, datetime, timedelta
 
@@ -15,7 +13,7 @@ import pytest
 
 from appliance.store.database import connect
 from appliance.store.records import append_event
-from tests.support.branch import BRANCHLINE, Branch
+from tests.support.branch import Branch, cli_json, help_of
 from tests.support.desktop import add_user
 from tests.support.timezone import shanghai  # noqa: F401 - local days in Asia/Shanghai
 
@@ -84,10 +82,6 @@ def branch(tmp_path) -> Branch:
     return b
 
 
-def cli_json(branch: Branch, *args: str):
-    return json.loads(branch.cli(*args, "--json").stdout)
-
-
 def refused(branch: Branch, *args: str) -> str:
     result = branch.cli(*args, check=False)
     assert result.returncode == 2, result.stdout + result.stderr
@@ -96,9 +90,8 @@ def refused(branch: Branch, *args: str) -> str:
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
 def test_every_command_has_help_with_an_example(command):
-    result = subprocess.run([*BRANCHLINE, *command, "--help"], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert "Usage:" in result.stdout and ("Example:" in result.stdout or len(command) == 1)
+    text = help_of(*command)
+    assert "Usage:" in text and ("Example:" in text or len(command) == 1)
 
 
 # ---- recognition ------------------------------------------------------------------------------------------

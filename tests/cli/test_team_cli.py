@@ -3,12 +3,9 @@ an admin runs it (docs/teams.md)."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-
 import pytest
 
-from tests.support.branch import BRANCHLINE, Branch
+from tests.support.branch import Branch, cli_json, help_of
 
 COMMANDS = [
     ["team", "show"], ["team", "squad", "add"], ["team", "squad", "remove"], ["team", "squad", "assign"],
@@ -34,10 +31,6 @@ def branch(tmp_path) -> Branch:
     return b
 
 
-def cli_json(branch: Branch, *args: str):
-    return json.loads(branch.cli(*args, "--json").stdout)
-
-
 def refused(branch: Branch, *args: str) -> str:
     result = branch.cli(*args, check=False)
     assert result.returncode == 2, result.stdout
@@ -50,9 +43,7 @@ def audited_actions(branch: Branch) -> list[str]:
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
 def test_every_team_and_roster_command_has_help_with_an_example(command):
-    result = subprocess.run([*BRANCHLINE, *command, "--help"], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert "Example:" in result.stdout
+    assert "Example:" in help_of(*command)
 
 
 def test_squads_and_roles_show_in_the_team_and_are_audited(branch):

@@ -10,7 +10,7 @@ import pytest
 
 from appliance.store import users
 from appliance.store.database import connect
-from tests.support.branch import BRANCHLINE, Branch
+from tests.support.branch import BRANCHLINE, Branch, cli_json, help_of
 
 COMMANDS = [
     ["user"], ["user", "add"], ["user", "list"], ["user", "passwd"], ["user", "disable"], ["user", "enable"],
@@ -29,10 +29,6 @@ def branch(tmp_path) -> Branch:
     b.cli("team", "add", "cards")
     b.cli("team", "assign", "a1001", "cards")
     return b
-
-
-def cli_json(branch: Branch, *args: str):
-    return json.loads(branch.cli(*args, "--json").stdout)
 
 
 def with_stdin(branch: Branch, text: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -55,11 +51,10 @@ def sign_in(branch: Branch, username: str, password: str) -> str:
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
 def test_every_account_command_has_help_with_an_example(command):
-    result = subprocess.run([*BRANCHLINE, *command, "--help"], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert "Usage:" in result.stdout
+    text = help_of(*command)
+    assert "Usage:" in text
     if len(command) > 1 or command == ["audit"]:
-        assert "Example:" in result.stdout
+        assert "Example:" in text
 
 
 def test_users_of_every_role_are_added_and_listed(branch):

@@ -22,7 +22,7 @@ from appliance.store.database import connect
 from appliance.store.recordings import add_recording, finish_recording
 from appliance.teamwork.coaching_week import iso_week, plan_month
 from tests.support.branch import Branch
-from tests.support.desktop import add_user, serving_signed_in
+from tests.support.desktop import add_team_cast, serving_signed_in
 
 pytestmark = pytest.mark.e2e
 
@@ -69,14 +69,7 @@ def floor(tmp_path_factory):
     branch.cli("team", "squad", "assign", "cat", "s1")
     branch.cli("team", "role", "add", "tellers", "dan", "trainer")
     _events(branch)
-    users = {
-        "alice": add_user(branch, "alice", "agent", agent="ann"),
-        "carl": add_user(branch, "carl", "agent", agent="cat"),
-        "barry": add_user(branch, "barry", "agent", agent="bob"),
-        "tess": add_user(branch, "tess", "team_leader", team="tellers"),
-        "lou": add_user(branch, "lou", "team_leader", team="loans"),
-        "sam": add_user(branch, "sam", "supervisor"),
-    }
+    users = add_team_cast(branch, {"alice": "ann", "carl": "cat", "barry": "bob"})
     with serving_signed_in(branch, users) as (server, sessions):
         yield branch, sessions
 

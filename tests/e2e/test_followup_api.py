@@ -19,7 +19,7 @@ from appliance.clock import iso
 from appliance.store.database import connect
 from appliance.store.records import CallRecord, save_call
 from tests.support.branch import Branch
-from tests.support.desktop import DesktopSession, add_user, serving_signed_in
+from tests.support.desktop import DesktopSession, add_team_cast, serving_signed_in
 
 pytestmark = pytest.mark.e2e
 
@@ -45,19 +45,10 @@ def floor(tmp_path_factory):
         for call_id, agent in (("call-1", "ann"), ("call-2", "bob")):
             save_call(conn, CallRecord(call_id, "13800138000", "100", iso(time.time() - 3600), agent_id=agent))
     conn.close()
-    users = {
-        "alice": add_user(branch, "alice", "agent", agent="ann"),
-        "barry": add_user(branch, "barry", "agent", agent="bob"),
-        "tess": add_user(branch, "tess", "team_leader", team="tellers"),
-        "lou": add_user(branch, "lou", "team_leader", team="loans"),
-        "sam": add_user(branch, "sam", "supervisor"),
-    }
+    users = add_team_cast(branch, {"alice": "ann", "barry": "bob"})
     with serving_signed_in(branch, users) as (server, sessions):
         yield branch, sessions
 
-
-def put(session: DesktopSession, path: str, body: dict):
-    return session.http.put(path, json=body, headers={"X-CSRF-Token": session.csrf})
 
 
 def anns_flags(session: DesktopSession) -> dict[str, dict]:
@@ -110,13 +101,13 @@ def test_a_team_leader_sets_their_own_teams_targets_and_everyone_reads_their_own
     mine = people["alice"].http.get("/api/v1/targets").json()
     assert [(t["team"], t["kpi"], t["target"], t["default"]) for t in mine] == [("tellers", "adherence", 0.995, True)]
     assert people["alice"].http.get("/api/v1/targets", params={"team": "loans"}).status_code == 403
-    set_ = put(people["tess"], "/api/v1/targets/tellers/aht_s", {"target": 360})
+    set_ = people["tess"].put("/api/v1/targets/tellers/aht_s", {"target": 360})
     assert set_.status_code == 200 and set_.json()["better"] == "lower"
-    assert put(people["tess"], "/api/v1/targets/loans/aht_s", {"target": 360}).status_code == 403
-    assert put(people["sam"], "/api/v1/targets/loans/utilisation", {"target": 0.7}).status_code == 200
-    bad = put(people["tess"], "/api/v1/targets/tellers/adherence", {"target": 99.5})
+    assert people["tess"].put("/api/v1/targets/loans/aht_s", {"target": 360}).status_code == 403
+    assert people["sam"].put("/api/v1/targets/loans/utilisation", {"target": 0.7}).status_code == 200
+    bad = people["tess"].put("/api/v1/targets/tellers/adherence", {"target": 99.5})
     assert bad.status_code == 400 and "from 0 to 1" in bad.json()["message"]
-    assert put(people["tess"], "/api/v1/targets/tellers/speed", {"target": 1}).status_code == 400
+    assert people["tess"].put("/api/v1/targets/tellers/speed", {"target": 1}).status_code == 400
     assert {t["kpi"] for t in people["alice"].http.get("/api/v1/targets").json()} == {"aht_s", "adherence"}
     assert people["sam"].http.get("/api/v1/targets").status_code == 400  # which team?
     assert people["sam"].http.get("/api/v1/targets", params={"team": "loans"}).json()[0]["kpi"] == "utilisation"

@@ -19,7 +19,7 @@ from appliance.store.database import connect
 from appliance.store.records import append_event
 from appliance.teamwork.attendance import earliest_meeting_day
 from tests.support.branch import Branch
-from tests.support.desktop import DesktopSession, add_user, serving_signed_in
+from tests.support.desktop import add_team_cast, serving_signed_in
 
 pytestmark = pytest.mark.e2e
 
@@ -45,20 +45,10 @@ def floor(tmp_path_factory):
             moment = time.mktime(datetime.strptime(f"{YESTERDAY} {clock}", "%Y-%m-%d %H:%M:%S").timetuple())
             append_event(conn, moment, "agent_ready", agent_id=agent, previous="logged_out", duration=None)
     conn.close()
-    users = {
-        "alice": add_user(branch, "alice", "agent", agent="ann"),
-        "amelia": add_user(branch, "amelia", "agent", agent="amy"),
-        "barry": add_user(branch, "barry", "agent", agent="bob"),
-        "tess": add_user(branch, "tess", "team_leader", team="tellers"),
-        "lou": add_user(branch, "lou", "team_leader", team="loans"),
-        "sam": add_user(branch, "sam", "supervisor"),
-    }
+    users = add_team_cast(branch, {"alice": "ann", "amelia": "amy", "barry": "bob"})
     with serving_signed_in(branch, users) as (server, sessions):
         yield branch, sessions
 
-
-def put(session: DesktopSession, path: str, body: dict):
-    return session.http.put(path, json=body, headers={"X-CSRF-Token": session.csrf})
 
 
 def ok(response) -> dict:
@@ -76,22 +66,22 @@ def test_members_read_their_own_teams_huddle_and_others_are_refused(floor):
     huddle = ok(people["alice"].http.get(HUDDLE))
     assert (huddle["starts"], huddle["host"], [a["agent_id"] for a in huddle["attendees"]]) == ("08:15", "amy", ["amy", "ann"])
     refused(people["barry"].http.get(HUDDLE), 403, "of your own team only (loans)")
-    refused(put(people["lou"], f"{HUDDLE}/agenda", {"points": ["x"]}), 403, "you may prepare the huddles of your own team only")
+    refused(people["lou"].put(f"{HUDDLE}/agenda", {"points": ["x"]}), 403, "you may prepare the huddles of your own team only")
     refused(people["lou"].post(f"{HUDDLE}/publish"), 403, "only the team leader of team tellers")
     assert ok(people["sam"].http.get(HUDDLE))["team"] == "tellers"
 
 
 def test_the_host_and_the_team_leader_prepare_the_agenda_and_others_may_not(floor):
     _, people = floor
-    refused(put(people["alice"], f"{HUDDLE}/agenda", {"points": ["x"]}), 403, "only the day's host and the team leader")
-    huddle = ok(put(people["amelia"], f"{HUDDLE}/agenda", {
+    refused(people["alice"].put(f"{HUDDLE}/agenda", {"points": ["x"]}), 403, "only the day's host and the team leader")
+    huddle = ok(people["amelia"].put(f"{HUDDLE}/agenda", {
         "points": ["Savings rate 2.1% from Monday"],
         "hard_cases": [{"title": "Card swallowed by an ATM", "steps": ["Freeze the card", "Book a branch visit"]}]}))
     assert huddle["edited_by"] == "amelia" and huddle["hard_cases"][0]["steps"][1] == "Book a branch visit"
-    refused(put(people["tess"], f"{HUDDLE}/agenda", {"hard_cases": [{"title": "No steps", "steps": []}]}), 400,
+    refused(people["tess"].put(f"{HUDDLE}/agenda", {"hard_cases": [{"title": "No steps", "steps": []}]}), 400,
             "hard case 1 (No steps) needs its handling steps")
-    refused(put(people["tess"], f"{HUDDLE}/agenda", {}), 400, "nothing to change")
-    assert ok(put(people["tess"], f"{HUDDLE}/agenda", {"opener": "Tellers, ready!"}))["opener"] == "Tellers, ready!"
+    refused(people["tess"].put(f"{HUDDLE}/agenda", {}), 400, "nothing to change")
+    assert ok(people["tess"].put(f"{HUDDLE}/agenda", {"opener": "Tellers, ready!"}))["opener"] == "Tellers, ready!"
 
 
 def test_attendance_is_taken_from_sign_ins_corrected_and_the_notes_acknowledged(floor):
@@ -99,9 +89,9 @@ def test_attendance_is_taken_from_sign_ins_corrected_and_the_notes_acknowledged(
     taken = ok(people["tess"].post(f"{HUDDLE}/attendance"))
     assert [(e["agent_id"], e["status"], e["late_minutes"]) for e in taken["attendance"]] == [
         ("amy", "late", 12), ("ann", "present", 0)]
-    refused(put(people["tess"], f"{HUDDLE}/attendance/amy", {"status": "late", "late_minutes": 45, "reason": "x"}), 400,
+    refused(people["tess"].put(f"{HUDDLE}/attendance/amy", {"status": "late", "late_minutes": 45, "reason": "x"}), 400,
             "a whole number from 1 to 29")
-    fixed = ok(put(people["tess"], f"{HUDDLE}/attendance/amy",
+    fixed = ok(people["tess"].put(f"{HUDDLE}/attendance/amy",
                    {"status": "present", "reason": "was at the huddle, signed in late at her desk"}))
     amy = fixed["attendance"][0]
     assert (amy["status"], amy["computed_status"], amy["corrected_by"]) == ("present", "late", "tess")
@@ -113,8 +103,8 @@ def test_attendance_is_taken_from_sign_ins_corrected_and_the_notes_acknowledged(
     ok(people["alice"].post(f"/api/v1/notices/{notice}/ack"))
     acks = {a["username"]: a["at"] for a in ok(people["tess"].http.get(HUDDLE))["acknowledgements"]}
     assert acks["alice"] is not None and acks["amelia"] is None
-    refused(put(people["tess"], f"{HUDDLE}/agenda", {"notes": "late addition"}), 409, "they are final")
-    debrief = ok(put(people["tess"], f"{HUDDLE}/debrief", {"praise": "A customer thanked Ann by name"}))["debrief"]
+    refused(people["tess"].put(f"{HUDDLE}/agenda", {"notes": "late addition"}), 409, "they are final")
+    debrief = ok(people["tess"].put(f"{HUDDLE}/debrief", {"praise": "A customer thanked Ann by name"}))["debrief"]
     assert debrief["praise"] == "A customer thanked Ann by name"
     listed = ok(people["alice"].http.get("/api/v1/huddles/tellers"))
     assert [(h["day"], h["status"], h["acknowledged"]) for h in listed] == [(YESTERDAY, "published", 1)]
@@ -125,11 +115,11 @@ def test_attendance_is_taken_from_sign_ins_corrected_and_the_notes_acknowledged(
 
 def test_the_team_leader_changes_settings_and_names_another_host(floor):
     _, people = floor
-    settings = ok(put(people["tess"], "/api/v1/huddles/tellers/settings", {"fixed_time": "08:00", "length_minutes": 20}))
+    settings = ok(people["tess"].put("/api/v1/huddles/tellers/settings", {"fixed_time": "08:00", "length_minutes": 20}))
     assert (settings["fixed_time"], settings["length_minutes"]) == ("08:00", 20)
-    refused(put(people["tess"], "/api/v1/huddles/tellers/settings", {"fixed_time": "8 o'clock"}), 400, "write it as HH:MM")
+    refused(people["tess"].put("/api/v1/huddles/tellers/settings", {"fixed_time": "8 o'clock"}), 400, "write it as HH:MM")
     today = f"/api/v1/huddles/tellers/days/{date.today().isoformat()}"
-    refused(put(people["tess"], f"{today}/host", {"agent_id": "ann", "reason": "r"}), 400, "does not attend")
+    refused(people["tess"].put(f"{today}/host", {"agent_id": "ann", "reason": "r"}), 400, "does not attend")
     assert ok(people["alice"].http.get("/api/v1/huddles/tellers/settings"))["fixed_time"] == "08:00"
 
 
@@ -147,9 +137,9 @@ def test_a_meeting_is_announced_ahead_its_minutes_follow_and_members_write_their
     month = time.strftime("%Y-%m")
     mine = ok(people["alice"].http.get("/api/v1/monthly-plans/mine"))
     assert (mine["month"], mine["plan"], mine["last_goals"]) == (month, None, [])
-    refused(put(people["alice"], "/api/v1/monthly-plans/mine/2020-01", {"plan": "p", "goals": ["g"]}), 400,
+    refused(people["alice"].put("/api/v1/monthly-plans/mine/2020-01", {"plan": "p", "goals": ["g"]}), 400,
             "a monthly plan is written for this month")
-    written = ok(put(people["alice"], f"/api/v1/monthly-plans/mine/{month}",
+    written = ok(people["alice"].put(f"/api/v1/monthly-plans/mine/{month}",
                      {"plan": "Learn the new card products", "goals": ["FCR 90%", "Quality 95"]}))
     assert written["goals"] == ["FCR 90%", "Quality 95"]
     plans = ok(people["tess"].http.get("/api/v1/monthly-plans"))

@@ -18,7 +18,7 @@ import pytest
 
 from tests.cli.test_recognition_cli import months_ago, worked
 from tests.support.branch import Branch
-from tests.support.desktop import DesktopSession, add_user, serving_signed_in
+from tests.support.desktop import add_team_cast, serving_signed_in
 
 pytestmark = pytest.mark.e2e
 
@@ -42,25 +42,11 @@ def floor(tmp_path_factory):
     db = branch.data / "branchline.db"
     for agent, (cph, talk) in {"ann": (12, 180), "amy": (10, 200), "abe": (8, 220)}.items():
         worked(db, agent, f"{MONTH}-05", hours=8, calls=cph * 8, talk=talk)
-    users = {
-        "alice": add_user(branch, "alice", "agent", agent="ann"),
-        "amelia": add_user(branch, "amelia", "agent", agent="amy"),
-        "abel": add_user(branch, "abel", "agent", agent="abe"),
-        "barry": add_user(branch, "barry", "agent", agent="bob"),
-        "tess": add_user(branch, "tess", "team_leader", team="tellers"),
-        "lou": add_user(branch, "lou", "team_leader", team="loans"),
-        "sam": add_user(branch, "sam", "supervisor"),
-    }
+    users = add_team_cast(branch, {"alice": "ann", "amelia": "amy", "abel": "abe", "barry": "bob"})
     with serving_signed_in(branch, users) as (server, sessions):
         yield branch, sessions
 
 
-def put(session: DesktopSession, path: str, body: dict):
-    return session.http.put(path, json=body, headers={"X-CSRF-Token": session.csrf})
-
-
-def delete(session: DesktopSession, path: str):
-    return session.http.delete(path, headers={"X-CSRF-Token": session.csrf})
 
 
 def ok(response, status: int = 200):
@@ -74,9 +60,9 @@ def ok(response, status: int = 200):
 def test_the_fund_keeper_records_movements_and_every_member_sees_the_statement(floor):
     _, people = floor
     fund = "/api/v1/teams/tellers/fund"
-    assert put(people["amelia"], f"{fund}/penalty-rules/missed quiz answer", {"amount": "2"}).status_code == 403
-    assert put(people["lou"], f"{fund}/penalty-rules/missed quiz answer", {"amount": "2"}).status_code == 403
-    ok(put(people["tess"], f"{fund}/penalty-rules/missed quiz answer", {"amount": "2"}))
+    assert people["amelia"].put(f"{fund}/penalty-rules/missed quiz answer", {"amount": "2"}).status_code == 403
+    assert people["lou"].put(f"{fund}/penalty-rules/missed quiz answer", {"amount": "2"}).status_code == 403
+    ok(people["tess"].put(f"{fund}/penalty-rules/missed quiz answer", {"amount": "2"}))
     collected = ok(people["amelia"].post(f"{fund}/collect", {"month": MONTH}), 201)
     assert [(e["member"], e["amount_fen"]) for e in collected] == [("abe", 1000), ("amy", 1000), ("ann", 1000),
                                                                   ("tess", 5000)]
@@ -150,11 +136,11 @@ def test_the_activity_officer_plans_and_takes_attendance_and_members_see_it(floo
     assert people["lou"].post(activities, body).status_code == 403
     planned = ok(people["alice"].post(activities, body), 201)
     assert planned["planned_by"] == "alice" and [a["status"] for a in planned["attendance"]] == [None, None, None]
-    marked = ok(put(people["tess"], f"/api/v1/activities/{planned['id']}/attendance/amy", {"status": "skipped"}))
+    marked = ok(people["tess"].put(f"/api/v1/activities/{planned['id']}/attendance/amy", {"status": "skipped"}))
     assert {a["agent_id"]: a["status"] for a in marked["attendance"]}["amy"] == "skipped"
-    assert put(people["amelia"], f"/api/v1/activities/{planned['id']}/attendance/amy",
+    assert people["amelia"].put(f"/api/v1/activities/{planned['id']}/attendance/amy",
                {"status": "attended"}).status_code == 403
-    wrong = put(people["alice"], f"/api/v1/activities/{planned['id']}/attendance/amy", {"status": "late"})
+    wrong = people["alice"].put(f"/api/v1/activities/{planned['id']}/attendance/amy", {"status": "late"})
     assert wrong.status_code == 400 and "is not one of attended, skipped, excused" in wrong.json()["message"]
     assert [a["title"] for a in ok(people["abel"].http.get(activities))] == ["Team dinner"]
     assert people["barry"].http.get(activities).status_code == 403
@@ -176,10 +162,10 @@ def test_a_member_learns_their_roles_in_the_team(floor):
 def test_the_team_leader_sets_the_rules_and_members_read_them(floor):
     _, people = floor
     rules = "/api/v1/teams/tellers/recognition/rules"
-    assert put(people["lou"], rules, {"top_n": 1}).status_code == 403
-    bad = put(people["tess"], rules, {"late_points": 500})
+    assert people["lou"].put(rules, {"top_n": 1}).status_code == 403
+    bad = people["tess"].put(rules, {"late_points": 500})
     assert bad.status_code == 400 and "late_points must be a whole number from 0 to 100" in bad.json()["message"]
-    assert ok(put(people["tess"], rules, {"skip_points": 3}))["recognition"]["skip_points"] == 3
+    assert ok(people["tess"].put(rules, {"skip_points": 3}))["recognition"]["skip_points"] == 3
     assert ok(people["alice"].http.get(rules))["recognition"]["skip_points"] == 3
     assert people["barry"].http.get(rules).status_code == 403
 
@@ -188,8 +174,8 @@ def test_the_team_leader_publishes_a_month_and_the_desktops_are_told(floor):
     _, people = floor
     base = "/api/v1/teams/tellers"
     assert people["alice"].http.get(f"{base}/recognition/published").status_code == 404
-    ok(put(people["tess"], f"{base}/contribution-award/{MONTH}", {"agent_id": "amy", "reason": "Coached Abe daily"}))
-    assert put(people["lou"], f"{base}/contribution-award/{MONTH}", {"agent_id": "amy", "reason": "x"}).status_code == 403
+    ok(people["tess"].put(f"{base}/contribution-award/{MONTH}", {"agent_id": "amy", "reason": "Coached Abe daily"}))
+    assert people["lou"].put(f"{base}/contribution-award/{MONTH}", {"agent_id": "amy", "reason": "x"}).status_code == 403
     preview = ok(people["tess"].http.get(f"{base}/recognition/preview", params={"month": MONTH}))
     assert [(r["agent_id"], round(r["score"], 6), r["award"]) for r in preview["leaderboard"]] == [
         ("ann", 300, "top"), ("amy", 200, "top"), ("abe", 100, "bottom")]

@@ -21,7 +21,7 @@ from appliance.store.recordings import add_recording, finish_recording, mark_pur
 from appliance.web.quality_routes import RangeNotSatisfiable, byte_range
 from tests.support.audio import tone_samples, write_wav
 from tests.support.branch import Branch
-from tests.support.desktop import DesktopSession, add_user, serving_signed_in
+from tests.support.desktop import DesktopSession, add_team_cast, serving_signed_in
 
 pytestmark = pytest.mark.e2e
 
@@ -49,13 +49,7 @@ def floor(tmp_path_factory):
         branch.cli("agent", "add", agent, "--name", name)
         branch.cli("team", "add", team)
         branch.cli("team", "assign", agent, team)
-    users = {
-        "alice": add_user(branch, "alice", "agent", agent="ann"),
-        "barry": add_user(branch, "barry", "agent", agent="bob"),
-        "tess": add_user(branch, "tess", "team_leader", team="tellers"),
-        "lou": add_user(branch, "lou", "team_leader", team="loans"),
-        "sam": add_user(branch, "sam", "supervisor"),
-    }
+    users = add_team_cast(branch, {"alice": "ann", "barry": "bob"})
     started = time.time() - 120
     conn = connect(branch.data / "branchline.db")
     recordings = branch.data / "recordings"
@@ -244,9 +238,8 @@ def test_team_leaders_mark_highlights_their_team_sees(floor):
                for name, s in people.items()}
     assert library == {"alice": [(1, "Textbook identity check")], "tess": [(1, "Textbook identity check")],
                        "sam": [(1, "Textbook identity check")], "barry": [], "lou": []}
-    assert people["lou"].http.delete("/api/v1/recordings/1/highlight",
-                                      headers={"X-CSRF-Token": people["lou"].csrf}).status_code == 403
-    unmarked = people["tess"].http.delete("/api/v1/recordings/1/highlight", headers={"X-CSRF-Token": people["tess"].csrf})
+    assert people["lou"].delete("/api/v1/recordings/1/highlight").status_code == 403
+    unmarked = people["tess"].delete("/api/v1/recordings/1/highlight")
     assert unmarked.status_code == 200 and unmarked.json()["highlighted"] is False
     assert people["alice"].http.get("/api/v1/highlights").json() == []
 

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from tests.support.branch import Branch
-from tests.support.desktop import DesktopSession, add_user, serving_signed_in
+from tests.support.desktop import DesktopSession, add_team_cast, serving_signed_in
 
 
 @pytest.fixture(scope="module")
@@ -24,19 +24,9 @@ def team(tmp_path_factory):
         branch.cli("team", "assign", agent_id, team_name)
     branch.cli("team", "squad", "add", "tellers", "front", "--leader", "ann")
     branch.cli("shift", "add", "early", "--starts", "08:30", "--ends", "17:00", "--break-minutes", "60")
-    users = {
-        "alice": add_user(branch, "alice", "agent", agent="ann"),
-        "bea": add_user(branch, "bea", "agent", agent="bob"),
-        "tess": add_user(branch, "tess", "team_leader", team="tellers"),
-        "lou": add_user(branch, "lou", "team_leader", team="loans"),
-        "sam": add_user(branch, "sam", "supervisor"),
-    }
+    users = add_team_cast(branch, {"alice": "ann", "bea": "bob"})
     with serving_signed_in(branch, users) as (server, sessions):
         yield branch, sessions
-
-
-def send(session: DesktopSession, method: str, path: str, body=None):
-    return session.http.request(method, path, json=body, headers={"X-CSRF-Token": session.csrf})
 
 
 def roster_of(session: DesktopSession, day: str, team: str | None = None) -> list[dict]:
@@ -66,16 +56,16 @@ def test_a_team_leader_sees_their_own_team_and_not_another(team):
 def test_only_the_agents_team_leader_changes_their_roster_and_it_is_audited(team):
     branch, people = team
     day = "2026-12-02"
-    refused = send(people["lou"], "PUT", f"/api/v1/roster/{day}/ann", {"shift": "early"})
+    refused = people["lou"].put(f"/api/v1/roster/{day}/ann", {"shift": "early"})
     assert refused.status_code == 403 and "only the team leader of team tellers" in refused.json()["message"]
-    set_ = send(people["tess"], "PUT", f"/api/v1/roster/{day}/ann", {"shift": "early"})
+    set_ = people["tess"].put(f"/api/v1/roster/{day}/ann", {"shift": "early"})
     assert set_.status_code == 200, set_.text
     assert (set_.json()["agent_id"], set_.json()["shift"], set_.json()["worked_by"]) == ("ann", "early", "ann")
-    unknown = send(people["tess"], "PUT", f"/api/v1/roster/{day}/bob", {"shift": "lunch"})
+    unknown = people["tess"].put(f"/api/v1/roster/{day}/bob", {"shift": "lunch"})
     assert unknown.status_code == 400 and "shift 'lunch' does not exist" in unknown.json()["message"]
-    assert send(people["lou"], "DELETE", f"/api/v1/roster/{day}/ann").status_code == 403
+    assert people["lou"].delete(f"/api/v1/roster/{day}/ann").status_code == 403
     assert [e["agent_id"] for e in roster_of(people["sam"], day)] == ["ann"]
-    assert send(people["tess"], "DELETE", f"/api/v1/roster/{day}/ann").status_code == 204
+    assert people["tess"].delete(f"/api/v1/roster/{day}/ann").status_code == 204
     assert roster_of(people["tess"], day) == []
     assert audit_by(branch, "tess")[:2] == ["roster_cleared", "roster_set"]
 
@@ -98,21 +88,21 @@ def test_an_agent_requests_a_swap_the_team_leader_approves_and_the_roster_shows_
     branch, people = team
     day = "2026-12-04"
     branch.cli("roster", "set", day, "ann", "early")
-    request = send(people["alice"], "POST", "/api/v1/swaps",
+    request = people["alice"].post("/api/v1/swaps",
                    {"day": day, "from_agent": "ann", "to_agent": "bob", "reason": "dentist"})
     assert request.status_code == 201, request.text
     swap = request.json()
     assert (swap["status"], swap["team"], swap["reason"]) == ("requested", "tellers", "dentist")
     assert [s["id"] for s in people["bea"].http.get("/api/v1/swaps").json()] == [swap["id"]]  # bob sees it too
     assert swap["id"] not in [s["id"] for s in people["lou"].http.get("/api/v1/swaps").json()]
-    assert send(people["alice"], "POST", f"/api/v1/swaps/{swap['id']}/approve").status_code == 403
-    assert send(people["lou"], "POST", f"/api/v1/swaps/{swap['id']}/approve").status_code == 403
-    approved = send(people["tess"], "POST", f"/api/v1/swaps/{swap['id']}/approve")
+    assert people["alice"].post(f"/api/v1/swaps/{swap['id']}/approve").status_code == 403
+    assert people["lou"].post(f"/api/v1/swaps/{swap['id']}/approve").status_code == 403
+    approved = people["tess"].post(f"/api/v1/swaps/{swap['id']}/approve")
     assert approved.status_code == 200, approved.text
     assert (approved.json()["status"], approved.json()["decided_by"]) == ("approved", "tess")
     [entry] = roster_of(people["alice"], day)
     assert (entry["agent_id"], entry["worked_by"], entry["swap_id"]) == ("ann", "bob", swap["id"])
-    again = send(people["tess"], "POST", f"/api/v1/swaps/{swap['id']}/reject")
+    again = people["tess"].post(f"/api/v1/swaps/{swap['id']}/reject")
     assert again.status_code == 409 and "already approved (by tess)" in again.json()["message"]
     assert audit_by(branch, "tess")[0] == "swap_approved" and audit_by(branch, "alice")[0] == "swap_requested"
 
@@ -122,13 +112,13 @@ def test_agents_request_swaps_of_their_own_shifts_and_team_leaders_for_their_tea
     day = "2026-12-05"
     branch.cli("roster", "set", day, "bob", "early")
     branch.cli("roster", "set", day, "dan", "early")
-    others = send(people["alice"], "POST", "/api/v1/swaps", {"day": day, "from_agent": "dan", "to_agent": "bob"})
+    others = people["alice"].post("/api/v1/swaps", {"day": day, "from_agent": "dan", "to_agent": "bob"})
     assert others.status_code == 403 and "their own shifts only" in others.json()["message"]
-    assert send(people["lou"], "POST", "/api/v1/swaps", {"day": day, "from_agent": "bob", "to_agent": "ann"}).status_code == 403
-    taken = send(people["alice"], "POST", "/api/v1/swaps", {"day": day, "from_agent": "bob", "to_agent": "ann"})
+    assert people["lou"].post("/api/v1/swaps", {"day": day, "from_agent": "bob", "to_agent": "ann"}).status_code == 403
+    taken = people["alice"].post("/api/v1/swaps", {"day": day, "from_agent": "bob", "to_agent": "ann"})
     assert taken.status_code == 201, taken.text  # ann offers to take bob's shift
-    rejected = send(people["tess"], "POST", f"/api/v1/swaps/{taken.json()['id']}/reject")
+    rejected = people["tess"].post(f"/api/v1/swaps/{taken.json()['id']}/reject")
     assert rejected.status_code == 200 and rejected.json()["status"] == "rejected"
-    cross = send(people["sam"], "POST", "/api/v1/swaps", {"day": day, "from_agent": "dan", "to_agent": "ann"})
+    cross = people["sam"].post("/api/v1/swaps", {"day": day, "from_agent": "dan", "to_agent": "ann"})
     assert cross.status_code == 400 and "are not in one team" in cross.json()["message"]
     assert [e["worked_by"] for e in roster_of(people["tess"], day)] == ["bob"]

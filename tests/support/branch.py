@@ -58,6 +58,18 @@ def wait_until(predicate, timeout: float, what: str, interval: float = 0.05):
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
+def help_of(*command: str) -> str:
+    """What `branchline COMMAND --help` prints; the command must exist."""
+    result = subprocess.run([*BRANCHLINE, *command, "--help"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def cli_json(branch: Branch, *args: str) -> Any:
+    """A CLI command's `--json` output, parsed."""
+    return json.loads(branch.cli(*args, "--json").stdout)
+
+
 class Branch:
     """A data directory set up through the CLI, as an admin would."""
 

@@ -11,7 +11,7 @@ import httpx
 
 from tests.support.branch import Server, wait_until
 
-__all__ = ("DesktopSession", "add_user", "serving_signed_in")
+__all__ = ("DesktopSession", "add_team_cast", "add_user", "serving_signed_in")
 
 
 def add_user(branch, username: str, role: str, *, agent: str | None = None, team: str | None = None,
@@ -28,6 +28,16 @@ def add_user(branch, username: str, role: str, *, agent: str | None = None, team
     return password
 
 
+def add_team_cast(branch, agents: dict[str, str]) -> dict[str, str]:
+    """The usual people of a branch with teams tellers and loans: a user for each agent (username ->
+    agent id), tess leading tellers, lou leading loans and sam the supervisor; username -> password."""
+    users = {username: add_user(branch, username, "agent", agent=agent) for username, agent in agents.items()}
+    users["tess"] = add_user(branch, "tess", "team_leader", team="tellers")
+    users["lou"] = add_user(branch, "lou", "team_leader", team="loans")
+    users["sam"] = add_user(branch, "sam", "supervisor")
+    return users
+
+
 class DesktopSession:
     def __init__(self, server, username: str, password: str) -> None:
         # No proxies from the environment: the server is on loopback.
@@ -39,6 +49,12 @@ class DesktopSession:
 
     def post(self, path: str, body: Any = None) -> httpx.Response:
         return self.http.post(path, json=body, headers={"X-CSRF-Token": self.csrf})
+
+    def put(self, path: str, body: Any = None) -> httpx.Response:
+        return self.http.put(path, json=body, headers={"X-CSRF-Token": self.csrf})
+
+    def delete(self, path: str) -> httpx.Response:
+        return self.http.delete(path, headers={"X-CSRF-Token": self.csrf})
 
     def act(self, path: str, body: Any = None) -> dict:
         """A desktop action that must succeed; the Desktop it answers with."""

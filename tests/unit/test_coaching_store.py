@@ -6,7 +6,6 @@ The server's time zone is Asia/Shanghai (UTC+8) here, so a local day is not a UT
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 
@@ -14,15 +13,13 @@ import apsw
 import pytest
 
 from appliance.errors import Conflict, InvalidInput, NotFound
-from appliance.model import Agent
-from appliance.resources import migrations_dir
-from appliance.store import coaching, routing, team_org, teams, training
+from appliance.store import coaching, team_org, training
 from appliance.store.database import connect
-from appliance.store.migrations import migrate
 from appliance.store.recordings import add_recording
 from appliance.store.roster import local_day_start
 from appliance.store.users import add_user
 from appliance.teamwork.follow_up import DailyFollowUp
+from tests.support.store import raises, store_with_teams
 from tests.support.timezone import shanghai  # noqa: F401 - autouse: local days are not UTC days
 
 NOW = 1_790_000_000.0
@@ -33,13 +30,8 @@ TALK = {"keep": "Warm greeting", "improve": "Read the number back", "actions": "
 def conn(tmp_path: Path) -> apsw.Connection:
     """Team cards (ann, amy, al; leader grace), team loans (bob; leader lou). Recording 1 is ann's,
     2 is bob's. Both leaders' accounts date from 1 November 2026."""
-    c = connect(tmp_path / "b.db")
-    migrate(c, migrations_dir(), tmp_path / "backups")
-    for team in ("cards", "loans"):
-        teams.add_team(c, team)
-    for agent_id, name, team in (("ann", "Ann Lee", "cards"), ("amy", "Amy Xu", "cards"), ("al", "Al Bo", "cards"),
-                                 ("bob", "Bob Wu", "loans")):
-        routing.add_agent(c, Agent(agent_id, name, team=team))
+    c = store_with_teams(tmp_path, (("ann", "Ann Lee", "cards"), ("amy", "Amy Xu", "cards"), ("al", "Al Bo", "cards"),
+                                    ("bob", "Bob Wu", "loans")))
     for username, team in (("grace", "cards"), ("lou", "loans")):
         add_user(c, username, "correct-horse-1", "team_leader", team=team)
     c.execute("UPDATE users SET created_at = '2026-11-01T00:00:00.000Z'")
@@ -51,10 +43,6 @@ def conn(tmp_path: Path) -> apsw.Connection:
 
 def talk(conn, agent: str, day: str, leader: str = "grace", **more):
     return coaching.add_record(conn, agent, leader, day=day, today=date(2026, 11, 30), now=NOW, **{**TALK, **more})
-
-
-def raises(kind: type[Exception], text: str):
-    return pytest.raises(kind, match=re.escape(text))
 
 
 def test_a_record_links_the_agents_recordings_and_is_acknowledged_once(conn):

@@ -7,7 +7,6 @@ Nobody signs in in these stories: a rostered day with no sign-in has adherence a
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from pathlib import Path
 
@@ -16,11 +15,8 @@ import pytest
 
 from appliance.clock import iso
 from appliance.errors import Conflict, InvalidInput, NotFound
-from appliance.model import Agent
-from appliance.resources import migrations_dir
-from appliance.store import complaints, routing, targets, teams
+from appliance.store import complaints, targets
 from appliance.store.database import connect
-from appliance.store.migrations import migrate
 from appliance.store.notices import notices_for
 from appliance.store.records import CallRecord, save_call
 from appliance.store.roster import local_day_start
@@ -28,6 +24,7 @@ from appliance.teamwork import follow_up
 from appliance.teamwork.flags import Flag
 from appliance.teamwork.follow_up import NOTICE_AUTHOR, DailyFollowUp, due_day, evaluate_day
 from appliance.teamwork.kpi import AgentDay
+from tests.support.store import raises, store_with_teams
 from tests.support.timezone import shanghai  # noqa: F401 - autouse: local days are not UTC days
 
 HOUR = 3600
@@ -41,13 +38,8 @@ def DB(conn: apsw.Connection) -> Path:  # noqa: N802 - reads like a constant at 
 @pytest.fixture
 def conn(tmp_path: Path) -> apsw.Connection:
     """Team cards (ann, amy), team loans (bob), dan in no team; shift `day` 08:30-17:00."""
-    c = connect(tmp_path / "b.db")
-    migrate(c, migrations_dir(), tmp_path / "backups")
-    for team in ("cards", "loans"):
-        teams.add_team(c, team)
-    for agent_id, name, team in (("ann", "Ann Lee", "cards"), ("amy", "Amy Xu", "cards"), ("bob", "Bob Wu", "loans"),
-                                 ("dan", "Dan Ma", None)):
-        routing.add_agent(c, Agent(agent_id, name, team=team))
+    c = store_with_teams(tmp_path, (("ann", "Ann Lee", "cards"), ("amy", "Amy Xu", "cards"), ("bob", "Bob Wu", "loans"),
+                                    ("dan", "Dan Ma", None)))
     c.execute("INSERT INTO shift_templates (name, starts, ends, break_minutes) VALUES ('day', '08:30', '17:00', 60)")
     return c
 
@@ -64,10 +56,6 @@ def rostered(conn, agent_id: str, *days: str) -> None:
 
 def call(conn, call_id: str, agent_id: str | None, arrived: float) -> None:
     save_call(conn, CallRecord(call_id, "13800138000", "100", iso(arrived), agent_id=agent_id))
-
-
-def raises(kind: type[Exception], text: str):
-    return pytest.raises(kind, match=re.escape(text))
 
 
 # ---- targets -----------------------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ The server's time zone is Asia/Shanghai (UTC+8) in these tests, so a local date 
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,12 +14,9 @@ import apsw
 import pytest
 
 from appliance.errors import Conflict, InvalidInput, NotFound
-from appliance.model import Agent, Queue
+from appliance.model import Queue
 from appliance.quality.scorecard import parse_scorecard
-from appliance.resources import migrations_dir
-from appliance.store import quality, routing, teams
-from appliance.store.database import connect
-from appliance.store.migrations import migrate
+from appliance.store import quality, routing
 from appliance.store.recording_search import RecordingFilter, local_day_bounds, recording_view, search_recordings
 from appliance.store.recordings import (
     add_recording,
@@ -30,6 +26,7 @@ from appliance.store.recordings import (
     set_recording_settings,
 )
 from appliance.store.wrapups import Wrapup, save_wrapup
+from tests.support.store import raises, store_with_teams
 from tests.support.timezone import shanghai  # noqa: F401 - autouse: local days are not UTC days
 
 CARD = """
@@ -59,13 +56,7 @@ def ts(text: str) -> float:
 @pytest.fixture
 def conn(tmp_path: Path) -> apsw.Connection:
     """Agents ann and amy (team cards), bob (team loans); queues general and loans."""
-    c = connect(tmp_path / "b.db")
-    migrate(c, migrations_dir(), tmp_path / "backups")
-    for team in ("cards", "loans"):
-        teams.add_team(c, team)
-    routing.add_agent(c, Agent("ann", "Ann Lee", team="cards"))
-    routing.add_agent(c, Agent("amy", "Amy Xu", team="cards"))
-    routing.add_agent(c, Agent("bob", "Bob Wu", team="loans"))
+    c = store_with_teams(tmp_path, (("ann", "Ann Lee", "cards"), ("amy", "Amy Xu", "cards"), ("bob", "Bob Wu", "loans")))
     routing.add_queue(c, Queue("general"))
     routing.add_queue(c, Queue("loans"))
     return c
@@ -92,10 +83,6 @@ def record(conn, agent: str, started: str, seconds: float = 60, *, caller: str =
         finish_recording(conn, path, ended_at=f"{started}:59.000Z", seconds=seconds, size=int(seconds * 16000),
                          reason="hangup")
     return recording_id
-
-
-def raises(kind: type[Exception], text: str):
-    return pytest.raises(kind, match=re.escape(text))
 
 
 # ---- scorecards and evaluations -------------------------------------------------------------------

@@ -5,18 +5,13 @@ Times are made-up unix seconds passed in as `now`: no test sleeps.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import apsw
 import pytest
 
 from appliance.errors import Conflict, InvalidInput, NotFound
-from appliance.model import Agent
-from appliance.resources import migrations_dir
-from appliance.store import routing, team_org, teams
-from appliance.store.database import connect
-from appliance.store.migrations import migrate
+from appliance.store import team_org, teams
 from appliance.store.roster import (
     ShiftTemplate,
     add_template,
@@ -31,6 +26,7 @@ from appliance.store.roster import (
     set_roster,
 )
 from appliance.store.swaps import decide_swap, list_swaps, request_swap
+from tests.support.store import raises, store_with_teams
 
 T0 = 1_700_000_000.0
 HOUR = 3600
@@ -40,19 +36,11 @@ DAY = "2026-12-01"
 @pytest.fixture
 def conn(tmp_path: Path) -> apsw.Connection:
     """Team cards: ann, bob, cai; team loans: dan; shifts early (08:30-17:00, 60 min break) and night (22:00-06:00)."""
-    c = connect(tmp_path / "b.db")
-    migrate(c, migrations_dir(), tmp_path / "backups")
-    for team in ("cards", "loans"):
-        teams.add_team(c, team)
-    for agent_id, team in (("ann", "cards"), ("bob", "cards"), ("cai", "cards"), ("dan", "loans")):
-        routing.add_agent(c, Agent(agent_id, agent_id.title(), team=team))
+    c = store_with_teams(tmp_path, (("ann", "Ann", "cards"), ("bob", "Bob", "cards"), ("cai", "Cai", "cards"),
+                                    ("dan", "Dan", "loans")))
     add_template(c, ShiftTemplate("early", "8:30", "17:00", 60))
     add_template(c, ShiftTemplate("night", "22:00", "06:00", 30, huddle=False))
     return c
-
-
-def raises(kind: type[Exception], text: str):
-    return pytest.raises(kind, match=re.escape(text))
 
 
 # ---- organisation ------------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ Times are made-up unix seconds passed in as `now`: no test sleeps.
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from appliance.store.database import connect
 from appliance.store.migrations import migrate
 from appliance.store.users import Account, SignInRefused, account_by_name, add_user, set_disabled, sign_in
 from appliance.store.web_sessions import close_session, close_user_sessions, open_session, session_account
+from tests.support.store import raises
 
 T0 = 1_700_000_000.0
 MINUTE, HOUR = 60, 3600
@@ -48,10 +48,6 @@ def conn(tmp_path: Path) -> apsw.Connection:
     add_user(c, "ann", PASSWORD, "agent", agent_id="ann", language="zh")
     add_user(c, "lee", PASSWORD, "team_leader", team="cards")
     return c
-
-
-def raises(kind: type[Exception], text: str):
-    return pytest.raises(kind, match=re.escape(text))
 
 
 def refused(conn, username: str, password: str, now: float) -> SignInRefused:

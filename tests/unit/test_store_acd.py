@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from appliance.store import config as store
 from appliance.store import pause_codes, routing, telephony
 from appliance.store.database import connect
 from appliance.store.migrations import applied_versions, migrate
+from tests.support.store import raises
 
 
 @pytest.fixture
@@ -27,10 +27,6 @@ def conn(tmp_path: Path) -> apsw.Connection:
     routing.add_queue(c, Queue("cards", skills={"cards": 1}))
     routing.add_agent(c, Agent("ann", "Ann Lee", {"general": 5, "cards": 4}))
     return c
-
-
-def raises(kind: type[Exception], text: str):
-    return pytest.raises(kind, match=re.escape(text))
 
 
 def test_a_foundation_database_keeps_its_data_and_behaves_as_before(tmp_path: Path):
