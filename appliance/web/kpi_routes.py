@@ -4,7 +4,8 @@ page and the desktop's My team"), and the list of teams the team page's picker o
 - `GET /api/v1/teams`: the teams the user leads (a supervisor and an admin: every team).
 - `GET /api/v1/kpis?team=&month=`: every KPI of the month (so far, for the current month) per
   agent of the team (with their squad), per squad and for the team, the composite within the
-  team (agents) and among its squads, and which values are on the wrong side of the team's targets.
+  team (agents) and among its squads, which values are on the wrong side of the team's targets,
+  and discipline (lateness, absences, hours owed and made up).
 - `GET /api/v1/kpis/me?month=`: the signed-in agent's month with their team's targets.
 
 Reading only: nothing here changes data, so nothing is audited.
@@ -46,15 +47,31 @@ class KpiInfo(msgspec.Struct, frozen=True):
     target: float | None  # the team's target (its default included); None: no target
 
 
+class Discipline(msgspec.Struct, frozen=True):
+    """Floor discipline against the roster (docs/teams.md, "KPIs per agent per day"): minutes late
+    to shifts, shifts missed (30+ minutes late or never signed in), shift time not signed in
+    (owed) and what was made up after the shift the same day."""
+
+    late_minutes: int
+    absences: int
+    owed_s: float
+    made_up_s: float
+
+    @classmethod
+    def of(cls, day: AgentDay) -> Discipline:
+        return cls(day.late_minutes, day.absent, day.owed_s, day.made_up_s)
+
+
 class KpiRow(msgspec.Struct, frozen=True):
-    """One agent, squad or the team: every KPI value (None: nothing to divide by) and the KPIs on
-    the wrong side of their target."""
+    """One agent, squad or the team: every KPI value (None: nothing to divide by), the KPIs on
+    the wrong side of their target, and discipline."""
 
     id: str
     name: str
     squad: str | None
     values: dict[str, float | None]
     off: list[str]
+    discipline: Discipline
     composite: float | None = None  # 0-500 within the group (agents of the team, or its squads)
 
 
@@ -76,6 +93,7 @@ class MyKpis(msgspec.Struct, frozen=True):
     kpis: list[KpiInfo]
     values: dict[str, float | None]
     off: list[str]
+    discipline: Discipline
 
 
 # ---- the month --------------------------------------------------------------------------------------
@@ -106,7 +124,7 @@ def _off(values: Mapping[str, float | None], kpis: list[KpiInfo]) -> list[str]:
 def _row(row_id: str, name: str, squad: str | None, day: AgentDay, kpis: list[KpiInfo],
          composite: float | None) -> KpiRow:
     values = day.values()
-    return KpiRow(row_id, name, squad, values, _off(values, kpis), composite)
+    return KpiRow(row_id, name, squad, values, _off(values, kpis), Discipline.of(day), composite)
 
 
 # ---- routes -----------------------------------------------------------------------------------------------
@@ -158,8 +176,9 @@ def my_kpis(request: Request, services: ServicesDep, month: FromQuery[str | None
     until = _until(month)
     kpis = _kpis(targets.targets_of(services.conn, team))
     found = month_kpis(services.conn, month, [agent_id], until=until)
-    values = (found.agents.get(agent_id) or AgentDay(agent_id=agent_id)).values()
-    return MyKpis(agent_id, team, month, _iso(until), kpis, values, _off(values, kpis))
+    total = found.agents.get(agent_id) or AgentDay(agent_id=agent_id)
+    values = total.values()
+    return MyKpis(agent_id, team, month, _iso(until), kpis, values, _off(values, kpis), Discipline.of(total))
 
 
 KPI_ROUTES = (list_teams, team_kpis, my_kpis)

@@ -73,6 +73,11 @@ def test_a_team_leader_sees_a_flagged_agent_who_writes_the_plan_and_gets_a_follo
     cell = leader.locator("#kpi-table tr[data-row=agent][data-id=ann] td[data-kpi=adherence]")
     if days_ago(3)[:7] == date.today().isoformat()[:7]:
         assert cell.get_attribute("data-off") == "true" and cell.inner_text() == "0%"
+    # Each of her rostered days of this month is a shift missed, beside the KPIs.
+    missed = sum(days_ago(n)[:7] == date.today().isoformat()[:7] for n in range(3, 9))
+    ann_row = "#kpi-table tr[data-row=agent][data-id=ann]"
+    assert leader.inner_text(f"{ann_row} td[data-discipline=absences]") == str(missed)
+    assert leader.inner_text(f"{ann_row} td[data-discipline=late_minutes]") == "0"
 
     # Ann: the My team badge counts the plan to write; she writes it in the dialog.
     agent = new_page(browser, server.url)
@@ -88,6 +93,7 @@ def test_a_team_leader_sees_a_flagged_agent_who_writes_the_plan_and_gets_a_follo
     mine = agent.locator("#mykpis-flags li[data-level=plan]")
     mine.wait_for(timeout=10000)
     assert "Improvement plan needed" in mine.inner_text()
+    assert f"{missed} shifts missed" in agent.inner_text("#mykpis-discipline")
     mine.locator("textarea.plan-input").fill(PLAN)
     mine.locator("button.btn-plan").click()
     agent.wait_for_selector("#mykpis-flags li[data-level=plan][data-has-plan=true]", timeout=10000)

@@ -7,7 +7,10 @@ Team tellers: squad east (ann, cy), squad west (dee); bob is in team loans. In l
 break, takes one call at 09:00: talk 300 s, wrap-up 60 s, resolved first time, survey 5; cy,
 not rostered, takes one at 10:00: talk 600 s, wrap-up 120 s, not resolved, no survey. Dee does
 nothing. Tellers' target for average handle time is 400 s (lower is better); adherence keeps its
-default 0.995. The server runs in Asia/Shanghai, like the events' local days.
+default 0.995. Bob (loans) is rostered 08:30-17:00 on the 6th and the 7th: on the 6th he signs in
+at 08:42:30 (12 minutes late), leaves at 16:00 and comes back from 17:00 to 17:30 (owed 12.5 + 60
+minutes, 30 made up); on the 7th he never comes (an absence, the whole shift owed). The server
+runs in Asia/Shanghai, like the events' local days.
 """
 
 from __future__ import annotations
@@ -37,9 +40,9 @@ MONTH = (date.today().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")  # l
 DAY = f"{MONTH}-05"
 
 
-def at(clock: str) -> float:
-    hours, minutes = (int(p) for p in clock.split(":"))
-    return local_day_start(DAY) + hours * HOUR + minutes * 60
+def at(clock: str, day: str = DAY) -> float:
+    hours, minutes, *seconds = (int(p) for p in clock.split(":"))
+    return local_day_start(day) + hours * HOUR + minutes * 60 + sum(seconds)
 
 
 class Desk:
@@ -92,6 +95,8 @@ def _team(tmp_path_factory):
     branch.cli("team", "squad", "add", "tellers", "west", "--leader", "dee")
     branch.cli("shift", "add", "day", "--starts", "08:30", "--ends", "17:00", "--break-minutes", "60")
     branch.cli("roster", "set", DAY, "ann", "day")
+    for day in (f"{MONTH}-06", f"{MONTH}-07"):
+        branch.cli("roster", "set", day, "bob", "day")
     branch.cli("team", "target", "tellers", "aht_s", "400")
     conn = connect(branch.data / "branchline.db")
     with conn:
@@ -100,9 +105,13 @@ def _team(tmp_path_factory):
             desk.go(at("08:30"), "ready")
             desk.call(at(call_at), talk, wrap, fcr=fcr, score=score)
             desk.go(at("17:00"), "logged_out")
+        bob, sixth = Desk(conn, "bob"), f"{MONTH}-06"
+        for clock, status in (("08:42:30", "ready"), ("16:00", "logged_out"), ("17:00", "ready"), ("17:30", "logged_out")):
+            bob.go(at(clock, sixth), status)
     conn.close()
     users = {
         "alice": add_user(branch, "alice", "agent", agent="ann"),
+        "barry": add_user(branch, "barry", "agent", agent="bob"),
         "tess": add_user(branch, "tess", "team_leader", team="tellers"),
         "lou": add_user(branch, "lou", "team_leader", team="loans"),
         "sam": add_user(branch, "sam", "supervisor"),
@@ -142,6 +151,15 @@ def test_a_months_kpis_per_agent_squad_and_team_against_the_targets(team):
     assert squads["east"]["values"]["aht_s"] == 540 and squads["east"]["off"] == ["aht_s"]
     assert body["total"]["values"]["aht_s"] == 540 and body["total"]["off"] == ["aht_s"]
     assert body["total"]["values"]["fcr_rate"] == 0.5
+    assert agents["ann"]["discipline"] == {"late_minutes": 0, "absences": 0, "owed_s": 0, "made_up_s": 0}
+
+
+def test_discipline_counts_minutes_late_absences_and_hours_owed_and_made_up(team):
+    expected = {"late_minutes": 12, "absences": 1, "owed_s": 12.5 * 60 + HOUR + SHIFT_S, "made_up_s": 30 * 60}
+    loans = team["lou"].http.get("/api/v1/kpis", params={"month": MONTH}).json()
+    assert loans["agents"][0]["discipline"] == expected
+    assert loans["total"]["discipline"] == expected  # the team is bob alone
+    assert team["barry"].http.get("/api/v1/kpis/me", params={"month": MONTH}).json()["discipline"] == expected
 
 
 def test_who_may_see_which_teams_kpis_and_bad_input(team):

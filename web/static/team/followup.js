@@ -31,7 +31,21 @@ function kpiRow(ctx, row, kind) {
       el("td", { class: `num${off.has(k.id) ? " off" : ""}`, "data-kpi": k.id, "data-off": String(off.has(k.id)), title: off.has(k.id) ? ctx.t("followup.off_title") : null },
         ctx.fmtKpi(row.values[k.id], k.unit))),
     el("td", { class: "num", text: row.composite === null || row.composite === undefined ? "" : Math.round(row.composite) }),
+    ...disciplineCells(ctx, row.discipline),
   );
+}
+
+// Floor discipline against the roster: minutes late, shifts missed, shift time owed and made up.
+const DISCIPLINE = [
+  ["late_minutes", "followup.late_minutes", "count"],
+  ["absences", "followup.absences", "count"],
+  ["owed_s", "followup.owed", "seconds"],
+  ["made_up_s", "followup.made_up", "seconds"],
+];
+
+function disciplineCells(ctx, discipline) {
+  return DISCIPLINE.map(([field, , unit]) =>
+    ctx.el("td", { class: "num", "data-discipline": field }, ctx.fmtKpi(discipline[field], unit)));
 }
 
 function renderKpis(ctx) {
@@ -46,7 +60,8 @@ function renderKpis(ctx) {
       ...data.kpis.map((k) => el("th", { class: "num", "data-kpi": k.id, title: ctx.localized(k) },
         el("div", { text: ctx.localized(k) }),
         el("div", { class: "muted small", text: k.target === null ? t("followup.no_target") : t(k.better === "higher" ? "followup.target_min" : "followup.target_max", { target: ctx.fmtKpi(k.target, k.unit) }) }))),
-      el("th", { class: "num", title: t("followup.composite_title"), text: t("followup.composite") }))),
+      el("th", { class: "num", title: t("followup.composite_title"), text: t("followup.composite") }),
+      ...DISCIPLINE.map(([field, key]) => el("th", { class: "num", "data-discipline": field, text: t(key) })))),
     el("tbody", {},
       kpiRow(ctx, data.total, "total"),
       ...data.squads.map((s) => kpiRow(ctx, s, "squad")),
@@ -264,6 +279,10 @@ export default {
       "followup.off_title": "On the wrong side of the team's target",
       "followup.composite": "Composite",
       "followup.composite_title": "Five-KPI composite within the team (0–500)",
+      "followup.late_minutes": "Minutes late",
+      "followup.absences": "Shifts missed",
+      "followup.owed": "Hours owed",
+      "followup.made_up": "Made up",
       "followup.targets": "Targets",
       "followup.higher": "higher is better",
       "followup.lower": "lower is better",
@@ -332,6 +351,10 @@ export default {
       "followup.off_title": "未达到班组目标",
       "followup.composite": "综合分",
       "followup.composite_title": "班组内五项指标综合分（0–500）",
+      "followup.late_minutes": "迟到分钟",
+      "followup.absences": "缺勤班次",
+      "followup.owed": "欠工时",
+      "followup.made_up": "已补工时",
       "followup.targets": "目标",
       "followup.higher": "越高越好",
       "followup.lower": "越低越好",

@@ -57,6 +57,10 @@ function renderKpis(ctx) {
         el("td", { class: `num${off.has(k.id) ? " off" : ""}`, text: fmtKpi(ctx, mine.values[k.id], k.unit) }),
         el("td", { class: "num muted", text: k.target === null ? "" : `${k.better === "higher" ? "≥" : "≤"} ${fmtKpi(ctx, k.target, k.unit)}` })))),
   );
+  const d = mine.discipline;
+  ctx.$("mykpis-discipline").textContent = t("myteam.mykpis.discipline", {
+    late: d.late_minutes, missed: d.absences, owed: fmtDuration(d.owed_s), made_up: fmtDuration(d.made_up_s),
+  });
 }
 
 function flagItem(ctx, f) {
@@ -112,6 +116,7 @@ const module = {
       "myteam.mykpis.kpi": "KPI",
       "myteam.mykpis.mine": "Mine",
       "myteam.mykpis.target": "Team target",
+      "myteam.mykpis.discipline": "Against the roster: {late} minutes late, {missed} shifts missed, {owed} owed, {made_up} made up.",
       "myteam.mykpis.flags": "My flags",
       "myteam.mykpis.no_flags": "No flags: every KPI is on target.",
       "myteam.mykpis.level.warning": "Warning",
@@ -131,6 +136,7 @@ const module = {
       "myteam.mykpis.kpi": "指标",
       "myteam.mykpis.mine": "我的",
       "myteam.mykpis.target": "班组目标",
+      "myteam.mykpis.discipline": "对照排班：迟到 {late} 分钟，缺勤 {missed} 个班次，欠工时 {owed}，已补 {made_up}。",
       "myteam.mykpis.flags": "我的预警",
       "myteam.mykpis.no_flags": "没有预警：各项指标均达标。",
       "myteam.mykpis.level.warning": "预警",
@@ -151,6 +157,7 @@ const module = {
     panel.append(
       el("p", { id: "mykpis-month", class: "muted small" }),
       el("table", { id: "mykpis-table", "data-testid": "mykpis-table" }),
+      el("p", { id: "mykpis-discipline", class: "small", "data-testid": "mykpis-discipline" }),
       el("h3", { "data-i18n": "myteam.mykpis.flags" }),
       el("ul", { id: "mykpis-flags", class: "evals", "data-testid": "mykpis-flags" }),
       el("p", { id: "mykpis-flags-empty", class: "idle small", "data-i18n": "myteam.mykpis.no_flags", hidden: true }),
