@@ -126,12 +126,21 @@ def places(scores: Mapping[str, float]) -> dict[str, int]:
 
 
 def has_data(total: AgentDay) -> bool:
-    """At least one of the five ranking KPIs has a value: someone who took no calls is not ranked."""
+    """At least one of the five ranking KPIs has a value (a rostered or signed-in agent has one
+    even without a call: they rank low); someone never rostered nor signed in is not ranked."""
     return any(total.value(kpi_id) is not None for kpi_id in RANKING_KPIS)
+
+
+def contested(totals: Mapping[str, AgentDay]) -> bool:
+    """A group in which nobody handled a call has nothing to rank: equal zeros would make
+    everybody first."""
+    return any(total.handled for total in totals.values())
 
 
 def leaderboard(totals: Mapping[str, AgentDay], rules: Rules = DEFAULT_RULES) -> list[LeaderboardRow]:
     """The ranked agents with data (best first), with who is rewarded and who contributes."""
+    if not contested(totals):
+        return []
     scores = composite_scores({a: t for a, t in totals.items() if has_data(t)})
     top = places({a: c.score for a, c in scores.items()})
     bottom = places({a: -c.score for a, c in scores.items()})  # places counted from the bottom
@@ -168,14 +177,14 @@ def squad_discipline(days: Iterable[AgentDay], squad_of: Mapping[str, str], skip
 
 def squad_competition(squads: Mapping[str, AgentDay], discipline: Mapping[str, Discipline]) -> list[SquadRow]:
     """Squads ranked by composite (over the team's squads) plus discipline points, winner first.
-    A month in which no squad has a ranking KPI has no winner: all-zero composites prove nothing."""
+    A month in which no squad handled a call has no winner: all-zero composites prove nothing."""
     scores: dict[str, Composite] = composite_scores(squads)
     totals = {s: scores[s].score + discipline.get(s, Discipline()).points for s in squads}
     placed = places(totals)
-    contested = any(has_data(total) for total in squads.values())
+    winners = contested(squads)
     return [
         SquadRow(s, placed[s], totals[s], scores[s].score, scores[s].parts, discipline.get(s, Discipline()),
-                 contested and placed[s] == 1)
+                 winners and placed[s] == 1)
         for s in sorted(placed, key=lambda s: (placed[s], s))
     ]
 

@@ -5,7 +5,6 @@ signed in costs the squad its absence points."""
 
 from __future__ import annotations
 
-import re
 import time
 from pathlib import Path
 
@@ -13,11 +12,8 @@ import apsw
 import pytest
 
 from appliance.errors import Conflict, InvalidInput
-from appliance.model import Agent
-from appliance.resources import migrations_dir
-from appliance.store import activities, fund, recognition, routing, teams
-from appliance.store.database import connect
-from appliance.store.migrations import migrate
+from appliance.store import activities, fund, recognition
+from tests.support.store import raises, store_with_teams
 from tests.support.timezone import shanghai  # noqa: F401 - autouse: local days are not UTC days
 
 NOW = time.mktime((2026, 11, 20, 12, 0, 0, 0, 0, -1))
@@ -26,21 +22,13 @@ NOW = time.mktime((2026, 11, 20, 12, 0, 0, 0, 0, -1))
 @pytest.fixture
 def conn(tmp_path: Path) -> apsw.Connection:
     """Team cards: ann and amy in squad east, abe in west; team loans: bob; shift `day` 08:30-17:00."""
-    c = connect(tmp_path / "b.db")
-    migrate(c, migrations_dir(), tmp_path / "backups")
-    for team in ("cards", "loans"):
-        teams.add_team(c, team)
-    for agent_id, team in (("ann", "cards"), ("amy", "cards"), ("abe", "cards"), ("bob", "loans")):
-        routing.add_agent(c, Agent(agent_id, agent_id.title(), team=team))
+    c = store_with_teams(tmp_path, (("ann", "Ann", "cards"), ("amy", "Amy", "cards"), ("abe", "Abe", "cards"),
+                                    ("bob", "Bob", "loans")))
     c.execute("INSERT INTO squads (team, name) VALUES ('cards', 'east'), ('cards', 'west')")
     c.execute("UPDATE agents SET squad = 'east' WHERE id IN ('ann', 'amy')")
     c.execute("UPDATE agents SET squad = 'west' WHERE id = 'abe'")
     c.execute("INSERT INTO shift_templates (name, starts, ends, break_minutes) VALUES ('day', '08:30', '17:00', 60)")
     return c
-
-
-def raises(kind: type[Exception], text: str):
-    return pytest.raises(kind, match=re.escape(text))
 
 
 def test_collecting_again_after_a_correction_asks_for_the_reversed_contribution_again(conn):
@@ -94,6 +82,7 @@ def test_a_rostered_shift_never_signed_in_costs_the_squad_its_absence_points(con
     assert (squads["east"].discipline.absences, squads["east"].discipline.points) == (1, -5)
     assert (squads["west"].discipline.skips, squads["west"].discipline.points) == (1, -1)
     # No calls: east's only value is utilisation 0 (amy's rostered day), west has none at all, so
-    # east's composite is 100 (the only value in the group) and west's 0.
+    # east's composite is 100 (the only value in the group) and west's 0; nobody handled a call,
+    # so the month has no winner.
     assert (squads["east"].composite, squads["east"].total, squads["west"].total) == (100.0, 95.0, -1.0)
-    assert squads["east"].winner and not squads["west"].winner
+    assert not squads["east"].winner and not squads["west"].winner

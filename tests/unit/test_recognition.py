@@ -118,8 +118,10 @@ def test_the_best_kpis_lose_the_competition_to_discipline():
     assert absent[1].composite == pytest.approx(500.0) and absent[1].discipline.points == -2
 
 
-def test_a_month_without_any_ranking_kpi_has_no_squad_winner():
-    squads = {"east": AgentDay(), "west": AgentDay()}
+def test_a_month_without_a_call_has_no_squad_winner_and_nobody_on_the_leaderboard():
+    rostered = AgentDay(signed_in_s=3600.0, paid_s=3600.0)  # values (0 calls per hour, 0 % utilisation), no call
+    assert leaderboard({"ann": rostered, "bob": rostered}) == []
+    squads = {"east": rostered, "west": AgentDay()}
     rows = squad_competition(squads, {"west": Discipline(absences=1, points=-2)})
     assert [(r.squad, r.place, r.winner) for r in rows] == [("east", 1, False), ("west", 2, False)]
 
