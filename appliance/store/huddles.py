@@ -59,6 +59,7 @@ MAX_LINE = 500  # one point, a case's title or step, the opener
 MAX_NOTES = 2000
 MAX_REASON = 500
 FILL_IN_DAYS = 31  # days between the last huddle on record and the one opened get their turns too
+PLAN_AHEAD_DAYS = 62  # a huddle further ahead has no roster to rotate on yet: refused, not opened
 _HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 
 
@@ -222,6 +223,9 @@ def _open(conn: apsw.Connection, team: str, day: str) -> int:
     row = conn.execute("SELECT id FROM huddles WHERE team = ? AND day = ?", (team, day)).fetchone()
     if row is not None:
         return row[0]
+    if date.fromisoformat(day) > date.today() + timedelta(days=PLAN_AHEAD_DAYS):
+        raise InvalidInput(f"{day} is more than {PLAN_AHEAD_DAYS} days ahead: huddles are planned from the roster, "
+                           "so open one nearer the day.")
     members = team_members(conn, team)
     order = rotation_order(members)
     last = conn.execute("SELECT max(day) FROM huddles WHERE team = ? AND day < ?", (team, day)).fetchone()[0]

@@ -7,21 +7,18 @@ The server's time zone is Asia/Shanghai here, so local days are not UTC days.
 
 from __future__ import annotations
 
-import re
+from datetime import date, timedelta
 from pathlib import Path
 
 import apsw
 import pytest
 
 from appliance.errors import Conflict, InvalidInput, NotFound
-from appliance.model import Agent
-from appliance.resources import migrations_dir
-from appliance.store import huddles, meetings, routing, teams
-from appliance.store.database import connect
-from appliance.store.migrations import migrate
+from appliance.store import huddles, meetings
 from appliance.store.notices import acknowledge, notices_for
 from appliance.store.records import append_event
 from appliance.store.roster import local_day_start
+from tests.support.store import raises, store_with_teams
 from tests.support.timezone import shanghai  # noqa: F401 - autouse
 
 HOUR = 3600
@@ -32,13 +29,8 @@ MON, TUE, WED = "2026-11-30", "2026-12-01", "2026-12-02"
 def conn(tmp_path: Path) -> apsw.Connection:
     """Team cards: ann, bob, cat (users alice, bobby, cathy); eve in team loans; shift `day` 08:30-17:00,
     shift `late` 13:00-21:00 without a huddle."""
-    c = connect(tmp_path / "b.db")
-    migrate(c, migrations_dir(), tmp_path / "backups")
-    for team in ("cards", "loans"):
-        teams.add_team(c, team)
-    for agent_id, name, team in (("ann", "Ann Lee", "cards"), ("bob", "Bob Wu", "cards"), ("cat", "Cat Ng", "cards"),
-                                 ("eve", "Eve Ho", "loans")):
-        routing.add_agent(c, Agent(agent_id, name, team=team))
+    c = store_with_teams(tmp_path, (("ann", "Ann Lee", "cards"), ("bob", "Bob Wu", "cards"), ("cat", "Cat Ng", "cards"),
+                                    ("eve", "Eve Ho", "loans")))
     for user, agent in (("alice", "ann"), ("bobby", "bob"), ("cathy", "cat")):
         c.execute("INSERT INTO users (username, password_hash, role, agent_id, created_at) VALUES (?, 'x', 'agent', ?, '')",
                   (user, agent))
@@ -64,10 +56,6 @@ def swapped(conn, day: str, from_agent: str, to_agent: str) -> None:
 
 def signs_in(conn, agent: str, moment: float) -> None:
     append_event(conn, moment, "agent_ready", agent_id=agent, previous="logged_out", duration=None)
-
-
-def raises(kind, text):
-    return pytest.raises(kind, match=re.escape(text))
 
 
 def test_the_huddle_is_before_the_first_huddle_shift_and_only_huddle_shifts_attend(conn):
@@ -197,3 +185,10 @@ def test_each_member_writes_a_plan_reviewing_last_months_goals(conn):
     plans = meetings.team_plans(conn, "cards", "2026-12")
     assert [(p.agent_id, p.goals, p.review[0].note) for p in plans.plans] == [("ann", ["Quality 95"], "91%")]
     assert plans.missing == [{"agent_id": "bob", "name": "Bob Wu"}, {"agent_id": "cat", "name": "Cat Ng"}]
+
+
+def test_a_huddle_too_far_ahead_is_refused_and_nothing_is_opened(conn):
+    far = (date.today() + timedelta(days=huddles.PLAN_AHEAD_DAYS + 1)).isoformat()
+    with raises(InvalidInput, "days ahead"):
+        huddles.get_huddle(conn, "cards", far)
+    assert conn.execute("SELECT count(*) FROM huddles").fetchone()[0] == 0
