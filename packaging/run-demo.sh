@@ -65,6 +65,7 @@ The demo branch is up.
   Agent desktop: http://127.0.0.1:$HTTP_PORT/desktop/  sign in as (user password):
 $(sed 's/^/              /' "$DATA/demo-users.txt" 2>/dev/null || echo "              (no demo users: this data directory predates them; add some with 'branchline user add')")
   Supervisor: http://127.0.0.1:$HTTP_PORT/supervisor/  (as leader; listen in from seat desk-9)
+  Team page:  http://127.0.0.1:$HTTP_PORT/team/  (as leader: huddles, KPIs, coaching, recognition, the fund)
   Wallboard:  http://127.0.0.1:$HTTP_PORT/wallboard/
   Health:     curl http://127.0.0.1:$HTTP_PORT/healthz
   Agents:     .venv/bin/branchline --data $DATA agent status
